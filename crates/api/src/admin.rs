@@ -1,0 +1,320 @@
+//! Admin routes: create, read, change, publish and delete entries of any status.
+
+use civitas_core::Status;
+use civitas_core::query::{PageRequest, parse_sort};
+use civitas_store::Entry;
+use poem::Request;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, OpenApi};
+use serde_json::Value;
+
+use crate::auth::AdminAuth;
+use crate::content::{self, body_object};
+use crate::envelope;
+use crate::error::{ApiError, ErrorCode};
+use crate::params::allow_only;
+use crate::public::ApiTags;
+use crate::state::SharedState;
+
+pub struct AdminApi {
+    pub state: SharedState,
+}
+
+#[derive(ApiResponse)]
+pub enum Created {
+    /// The entry was created as a draft.
+    #[oai(status = 201)]
+    Created(Json<Value>, #[oai(header = "Location")] String),
+}
+
+#[derive(ApiResponse)]
+pub enum Deleted {
+    /// The entry is gone.
+    #[oai(status = 204)]
+    Deleted,
+}
+
+const ADMIN_LIST_PARAMETERS: [&str; 4] = ["sort", "page[number]", "page[size]", "status"];
+
+impl AdminApi {
+    async fn existing(
+        &self,
+        type_id: &str,
+        key: &str,
+    ) -> Result<(std::sync::Arc<civitas_core::ContentType>, Entry), ApiError> {
+        let content_type = self.state.content_type(type_id)?;
+        let entry = self
+            .state
+            .store
+            .find(&content_type, key, None)
+            .await?
+            .ok_or_else(|| ApiError::entry_not_found(type_id, key))?;
+        Ok((content_type, entry))
+    }
+}
+
+fn entry_id(entry: &Entry) -> String {
+    entry
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+// List handlers take each documented query parameter as an argument: that is how
+// poem-openapi describes them in the spec.
+#[allow(clippy::too_many_arguments)]
+#[OpenApi(prefix_path = "/api/v1/admin", tag = "ApiTags::Admin")]
+impl AdminApi {
+    /// List entries of any status
+    ///
+    /// Drafts and published entries together, newest first unless `sort` says otherwise.
+    #[oai(
+        path = "/content/:type_id",
+        method = "get",
+        operation_id = "adminListEntries"
+    )]
+    async fn list_entries(
+        &self,
+        _auth: AdminAuth,
+        request: &Request,
+        /// Content type id, e.g. `post`.
+        type_id: Path<String>,
+        /// Only entries with this status: `draft`, `published`, `scheduled` or `archived`.
+        status: Query<Option<String>>,
+        /// Order, as on the public list (e.g. `-updated_at`). Default: `-updated_at`.
+        sort: Query<Option<String>>,
+        /// Page to return, from 1.
+        #[oai(name = "page[number]")]
+        page_number: Query<Option<u64>>,
+        /// Entries per page, from 1 to `api.max_page_size`.
+        #[oai(name = "page[size]")]
+        page_size: Query<Option<u64>>,
+    ) -> Result<Json<Value>, ApiError> {
+        allow_only(request, &ADMIN_LIST_PARAMETERS)?;
+        let content_type = self.state.content_type(&type_id)?;
+        let settings = &self.state.settings;
+        let page = PageRequest::new(
+            page_number.0,
+            page_size.0,
+            settings.default_page_size,
+            settings.max_page_size,
+        )?;
+        let sort = parse_sort(&content_type, sort.0.as_deref().unwrap_or("-updated_at"))?;
+        let status = match status.0.as_deref() {
+            None => None,
+            Some(text) => Some(Status::parse(text).ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidParameter,
+                    format!(
+                        "`status` must be draft, published, scheduled or archived, not `{text}`"
+                    ),
+                )
+            })?),
+        };
+        let list_request = civitas_store::ListRequest { status, sort, page };
+        let result = self.state.store.list(&content_type, &list_request).await?;
+        Ok(Json(envelope::list(result, page, envelope::admin_entry)))
+    }
+
+    /// Create an entry
+    ///
+    /// The body holds the type's fields; `slug` and `published_at` may be given too. A
+    /// slug is made from the title field when omitted, numbered (`-2`, `-3`...) until it
+    /// is unique. Rich text is Markdown. New entries are drafts until published.
+    #[oai(
+        path = "/content/:type_id",
+        method = "post",
+        operation_id = "createEntry"
+    )]
+    async fn create_entry(
+        &self,
+        auth: AdminAuth,
+        request: &Request,
+        /// Content type id, e.g. `post`.
+        type_id: Path<String>,
+        body: Json<Value>,
+    ) -> Result<Created, ApiError> {
+        allow_only(request, &[])?;
+        let content_type = self.state.content_type(&type_id)?;
+        let input = body_object(body.0)?;
+        let entry =
+            content::create(&self.state.store, &content_type, &input, &auth.0.actor).await?;
+        let location = format!(
+            "/api/v1/admin/content/{}/{}",
+            content_type.id,
+            entry_id(&entry)
+        );
+        Ok(Created::Created(
+            Json(envelope::one(envelope::admin_entry(entry))),
+            location,
+        ))
+    }
+
+    /// Get an entry of any status
+    #[oai(
+        path = "/content/:type_id/:id",
+        method = "get",
+        operation_id = "adminGetEntry"
+    )]
+    async fn get_entry(
+        &self,
+        _auth: AdminAuth,
+        request: &Request,
+        /// Content type id, e.g. `post`.
+        type_id: Path<String>,
+        /// The entry's id or slug.
+        id: Path<String>,
+    ) -> Result<Json<Value>, ApiError> {
+        allow_only(request, &[])?;
+        let (_, entry) = self.existing(&type_id, &id).await?;
+        Ok(Json(envelope::one(envelope::admin_entry(entry))))
+    }
+
+    /// Replace an entry
+    ///
+    /// Sets every field: fields the body leaves out are cleared. Read-only system fields
+    /// in the body (`id`, `status`, ...) are ignored, so an entry read from the API can be
+    /// sent back as it is. The slug stays unless the body gives a new one.
+    #[oai(
+        path = "/content/:type_id/:id",
+        method = "put",
+        operation_id = "replaceEntry"
+    )]
+    async fn replace_entry(
+        &self,
+        auth: AdminAuth,
+        request: &Request,
+        /// Content type id, e.g. `post`.
+        type_id: Path<String>,
+        /// The entry's id or slug.
+        id: Path<String>,
+        body: Json<Value>,
+    ) -> Result<Json<Value>, ApiError> {
+        allow_only(request, &[])?;
+        let input = body_object(body.0)?;
+        let (content_type, existing) = self.existing(&type_id, &id).await?;
+        let entry = content::replace(
+            &self.state.store,
+            &content_type,
+            &entry_id(&existing),
+            &input,
+            &auth.0.actor,
+        )
+        .await?;
+        Ok(Json(envelope::one(envelope::admin_entry(entry))))
+    }
+
+    /// Change some fields of an entry
+    ///
+    /// A JSON merge patch: fields in the body are set, `null` clears a field, the rest stay.
+    /// The merged entry is validated as a whole.
+    #[oai(
+        path = "/content/:type_id/:id",
+        method = "patch",
+        operation_id = "patchEntry"
+    )]
+    async fn patch_entry(
+        &self,
+        auth: AdminAuth,
+        request: &Request,
+        /// Content type id, e.g. `post`.
+        type_id: Path<String>,
+        /// The entry's id or slug.
+        id: Path<String>,
+        body: Json<Value>,
+    ) -> Result<Json<Value>, ApiError> {
+        allow_only(request, &[])?;
+        let patch = body_object(body.0)?;
+        let (content_type, existing) = self.existing(&type_id, &id).await?;
+        let entry = content::patch(
+            &self.state.store,
+            &content_type,
+            existing,
+            patch,
+            &auth.0.actor,
+        )
+        .await?;
+        Ok(Json(envelope::one(envelope::admin_entry(entry))))
+    }
+
+    /// Delete an entry
+    #[oai(
+        path = "/content/:type_id/:id",
+        method = "delete",
+        operation_id = "deleteEntry"
+    )]
+    async fn delete_entry(
+        &self,
+        _auth: AdminAuth,
+        request: &Request,
+        /// Content type id, e.g. `post`.
+        type_id: Path<String>,
+        /// The entry's id or slug.
+        id: Path<String>,
+    ) -> Result<Deleted, ApiError> {
+        allow_only(request, &[])?;
+        let (content_type, existing) = self.existing(&type_id, &id).await?;
+        self.state
+            .store
+            .delete(&content_type, &entry_id(&existing))
+            .await?;
+        Ok(Deleted::Deleted)
+    }
+
+    /// Publish an entry
+    ///
+    /// Makes the entry visible on the public API. `published_at` is set to now unless the
+    /// entry already has one (e.g. backdated, or published before).
+    #[oai(
+        path = "/content/:type_id/:id/publish",
+        method = "post",
+        operation_id = "publishEntry"
+    )]
+    async fn publish_entry(
+        &self,
+        auth: AdminAuth,
+        request: &Request,
+        /// Content type id, e.g. `post`.
+        type_id: Path<String>,
+        /// The entry's id or slug.
+        id: Path<String>,
+    ) -> Result<Json<Value>, ApiError> {
+        allow_only(request, &[])?;
+        let (content_type, existing) = self.existing(&type_id, &id).await?;
+        let entry = self
+            .state
+            .store
+            .publish(&content_type, &entry_id(&existing), &auth.0.actor)
+            .await?;
+        Ok(Json(envelope::one(envelope::admin_entry(entry))))
+    }
+
+    /// Unpublish an entry
+    ///
+    /// Takes the entry off the public API; it becomes a draft again.
+    #[oai(
+        path = "/content/:type_id/:id/unpublish",
+        method = "post",
+        operation_id = "unpublishEntry"
+    )]
+    async fn unpublish_entry(
+        &self,
+        auth: AdminAuth,
+        request: &Request,
+        /// Content type id, e.g. `post`.
+        type_id: Path<String>,
+        /// The entry's id or slug.
+        id: Path<String>,
+    ) -> Result<Json<Value>, ApiError> {
+        allow_only(request, &[])?;
+        let (content_type, existing) = self.existing(&type_id, &id).await?;
+        let entry = self
+            .state
+            .store
+            .unpublish(&content_type, &entry_id(&existing), &auth.0.actor)
+            .await?;
+        Ok(Json(envelope::one(envelope::admin_entry(entry))))
+    }
+}

@@ -1,0 +1,276 @@
+//! Every error the API can answer with, in one table: the stable code, its HTTP status
+//! and what it means. Responses, the OpenAPI spec and the README's list all come from
+//! here, so a code cannot drift between them.
+
+use civitas_core::FieldError;
+use civitas_core::query::{QueryError, QueryErrorCode};
+use civitas_store::StoreError;
+use poem::http::StatusCode;
+use poem::{IntoResponse, Response};
+use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
+use poem_openapi::types::{ToJSON, Type};
+use poem_openapi::{ApiResponse, Object};
+
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal, $status:ident, $meaning:literal;)*) => {
+        /// A stable, documented error code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ErrorCode { $($variant),* }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            /// The snake_case code clients match on.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code),* }
+            }
+
+            pub fn status(self) -> StatusCode {
+                match self { $(ErrorCode::$variant => StatusCode::$status),* }
+            }
+
+            /// One line for the docs.
+            pub fn meaning(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $meaning),* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    MalformedJson = "malformed_json", BAD_REQUEST, "The request body is not valid JSON.";
+    InvalidBody = "invalid_body", BAD_REQUEST, "The body is JSON but not the expected shape (an entry must be a JSON object).";
+    InvalidParameter = "invalid_parameter", BAD_REQUEST, "A query, path or header parameter has a value of the wrong kind.";
+    UnknownParameter = "unknown_parameter", BAD_REQUEST, "The request has a query parameter this route does not take.";
+    InvalidSort = "invalid_sort", BAD_REQUEST, "`sort` names a field that does not exist or is not indexed.";
+    InvalidPage = "invalid_page", BAD_REQUEST, "`page[number]` or `page[size]` is out of range.";
+    Unauthorized = "unauthorized", UNAUTHORIZED, "The admin API needs `Authorization: Bearer <token>` with a valid token.";
+    TypeNotFound = "type_not_found", NOT_FOUND, "No content type has this id.";
+    EntryNotFound = "entry_not_found", NOT_FOUND, "No entry has this id (or slug, on public routes; public routes only see published entries).";
+    RouteNotFound = "route_not_found", NOT_FOUND, "No route matches this path.";
+    MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED, "The route exists but not for this HTTP method.";
+    Conflict = "conflict", CONFLICT, "Another entry of the type already has this slug or unique value; `details` names the field.";
+    PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE, "The body is larger than `limits.max_body_bytes`.";
+    UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "Write bodies must be sent as `Content-Type: application/json`.";
+    ValidationFailed = "validation_failed", UNPROCESSABLE_ENTITY, "The entry breaks the type's rules; `details` lists every field error at once.";
+    Internal = "internal", INTERNAL_SERVER_ERROR, "An unexpected server fault; the server log has the cause.";
+}
+
+/// The error body: `{"error": {"code", "message", "details"}}`.
+#[derive(Debug, Clone, Object)]
+pub struct ErrorBody {
+    pub error: ErrorInfo,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct ErrorInfo {
+    /// Stable snake_case code; see the README for the full list.
+    pub code: String,
+    /// A human-readable explanation.
+    pub message: String,
+    /// Per-field problems, for `validation_failed` and `conflict`.
+    #[oai(skip_serializing_if_is_empty)]
+    pub details: Vec<ErrorDetail>,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct ErrorDetail {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl From<FieldError> for ErrorDetail {
+    fn from(error: FieldError) -> ErrorDetail {
+        ErrorDetail {
+            field: error.field,
+            code: error.code.to_owned(),
+            message: error.message,
+        }
+    }
+}
+
+/// An error answer from any route.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub details: Vec<ErrorDetail>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+
+    pub fn with_details(mut self, details: Vec<ErrorDetail>) -> ApiError {
+        self.details = details;
+        self
+    }
+
+    pub fn type_not_found(type_id: &str) -> ApiError {
+        ApiError::new(
+            ErrorCode::TypeNotFound,
+            format!("there is no content type `{type_id}`"),
+        )
+    }
+
+    pub fn entry_not_found(type_id: &str, key: &str) -> ApiError {
+        ApiError::new(
+            ErrorCode::EntryNotFound,
+            format!("no `{type_id}` entry `{key}`"),
+        )
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> ApiError {
+        let count = errors.len();
+        ApiError::new(
+            ErrorCode::ValidationFailed,
+            format!(
+                "the entry has {count} invalid field{}",
+                if count == 1 { "" } else { "s" }
+            ),
+        )
+        .with_details(errors.into_iter().map(ErrorDetail::from).collect())
+    }
+
+    fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorInfo {
+                code: self.code.as_str().to_owned(),
+                message: self.message.clone(),
+                details: self.details.clone(),
+            },
+        }
+    }
+}
+
+impl poem::error::ResponseError for ApiError {
+    fn status(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn as_response(&self) -> Response {
+        let body = serde_json::to_vec(&self.body().to_json()).unwrap_or_default();
+        let mut response = Response::builder()
+            .status(self.code.status())
+            .content_type("application/json; charset=utf-8");
+        if self.code == ErrorCode::Unauthorized {
+            response = response.header("WWW-Authenticate", "Bearer");
+        }
+        response.body(body)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        poem::error::ResponseError::as_response(&self)
+    }
+}
+
+/// Documents the error statuses once for every operation.
+impl ApiResponse for ApiError {
+    fn meta() -> MetaResponses {
+        let statuses = [400, 401, 404, 409, 413, 415, 422, 500];
+        let responses = statuses
+            .into_iter()
+            .map(|status| MetaResponse {
+                description: status_description(status),
+                status: Some(status),
+                status_range: None,
+                content: vec![MetaMediaType {
+                    content_type: "application/json; charset=utf-8",
+                    schema: ErrorBody::schema_ref(),
+                }],
+                headers: vec![],
+            })
+            .collect();
+        MetaResponses { responses }
+    }
+
+    fn register(registry: &mut Registry) {
+        ErrorBody::register(registry);
+    }
+}
+
+fn status_description(status: u16) -> &'static str {
+    match status {
+        400 => "Bad request: malformed JSON, an unknown or invalid parameter",
+        401 => "Missing or wrong bearer token (admin routes)",
+        404 => "Unknown content type or entry",
+        409 => "Slug or unique field already taken",
+        413 => "Body larger than limits.max_body_bytes",
+        415 => "Body is not application/json",
+        422 => "Validation failed; details lists every field error",
+        _ => "Internal error",
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        match error {
+            StoreError::NotFound => ApiError::new(ErrorCode::EntryNotFound, "entry not found"),
+            StoreError::Conflict { field } => ApiError::new(
+                ErrorCode::Conflict,
+                format!("another entry already has this `{field}`"),
+            )
+            .with_details(vec![ErrorDetail {
+                message: format!("`{field}` must be unique within the type"),
+                field,
+                code: "not_unique".to_owned(),
+            }]),
+            StoreError::Invalid(errors) => ApiError::validation(errors),
+            StoreError::Database(error) => {
+                tracing::error!(%error, "database error");
+                ApiError::new(ErrorCode::Internal, "internal error")
+            }
+        }
+    }
+}
+
+impl From<QueryError> for ApiError {
+    fn from(error: QueryError) -> ApiError {
+        let code = match error.code {
+            QueryErrorCode::UnknownParameter => ErrorCode::UnknownParameter,
+            QueryErrorCode::InvalidSort => ErrorCode::InvalidSort,
+            QueryErrorCode::InvalidPage => ErrorCode::InvalidPage,
+        };
+        ApiError::new(code, error.message)
+    }
+}
+
+/// Turns the errors poem and poem-openapi raise before a handler runs (bad JSON, bad
+/// parameters, wrong media type, no route) into the same error body as everything else.
+pub fn from_framework_error(error: poem::Error) -> ApiError {
+    if let Some(api_error) = error.downcast_ref::<ApiError>() {
+        return api_error.clone();
+    }
+    let message = error.to_string();
+    let code = match error.status() {
+        StatusCode::BAD_REQUEST if error.is::<poem_openapi::error::ParseRequestPayloadError>() => {
+            ErrorCode::MalformedJson
+        }
+        StatusCode::BAD_REQUEST => ErrorCode::InvalidParameter,
+        StatusCode::UNAUTHORIZED => ErrorCode::Unauthorized,
+        StatusCode::NOT_FOUND => ErrorCode::RouteNotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+        status => {
+            tracing::error!(%status, %message, "unexpected framework error");
+            ErrorCode::Internal
+        }
+    };
+    let message = match code {
+        ErrorCode::Unauthorized => "a valid bearer token is required".to_owned(),
+        ErrorCode::RouteNotFound => "no route matches this path".to_owned(),
+        ErrorCode::Internal => "internal error".to_owned(),
+        _ => message,
+    };
+    ApiError::new(code, message)
+}

@@ -1,0 +1,84 @@
+//! The Civitas HTTP API: public content routes, admin routes, the error table, and the
+//! OpenAPI document with a schema per content type.
+
+mod admin;
+mod auth;
+mod content;
+mod envelope;
+pub mod error;
+mod middleware;
+pub mod openapi;
+mod params;
+mod public;
+pub mod schemas;
+mod server;
+mod state;
+
+use std::sync::Arc;
+
+use poem::endpoint::make_sync;
+use poem::web::{Html, Redirect};
+use poem::{Endpoint, EndpointExt, IntoResponse, Route, get};
+use poem_openapi::OpenApiService;
+
+pub use content::{body_object, create as create_entry};
+pub use server::{ServeError, serve};
+pub use state::{ApiSettings, AppState, SharedState};
+
+use crate::admin::AdminApi;
+use crate::public::PublicApi;
+
+fn service(state: &SharedState) -> OpenApiService<(PublicApi, AdminApi), ()> {
+    OpenApiService::new(
+        (
+            PublicApi {
+                state: state.clone(),
+            },
+            AdminApi {
+                state: state.clone(),
+            },
+        ),
+        "Civitas",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .server("/")
+}
+
+/// The OpenAPI document, with a schema and paths per content type, as pretty JSON.
+pub fn openapi_document(state: &SharedState) -> Result<String, serde_json::Error> {
+    let document = openapi::document(&service(state).spec(), state.registry())?;
+    serde_json::to_string_pretty(&document)
+}
+
+/// Builds the whole HTTP application: routes, OpenAPI document, docs UI and middleware.
+pub fn app(state: SharedState) -> Result<impl Endpoint, serde_json::Error> {
+    let max_body_bytes = state.settings.max_body_bytes;
+    let service = service(&state);
+    let generated = service.spec();
+    let spec = Arc::new(openapi_document(&state)?);
+    // The UI embeds the spec it was built with; give it the per-type document instead.
+    let docs = Arc::new(service.swagger_ui_html().replace(&generated, &spec));
+    let spec_json = spec.clone();
+    Ok(Route::new()
+        .nest("/", service)
+        .at(
+            "/api/v1/openapi.json",
+            get(make_sync(move |_| {
+                spec_json
+                    .as_str()
+                    .to_owned()
+                    .with_content_type("application/json; charset=utf-8")
+                    .into_response()
+            })),
+        )
+        .at(
+            "/docs",
+            get(make_sync(move |_| Html(docs.as_str().to_owned()))),
+        )
+        .at("/", get(make_sync(|_| Redirect::see_other("/docs"))))
+        .data(state)
+        .around(middleware::limit_body(max_body_bytes))
+        .around(middleware::conditional_get)
+        .catch_all_error(|error| async move { error::from_framework_error(error).into_response() })
+        .around(middleware::log_request))
+}

@@ -1,0 +1,98 @@
+//! Cross-cutting request handling: access log, body size limit, conditional GETs.
+
+use std::hash::{DefaultHasher, Hasher};
+use std::sync::Arc;
+use std::time::Instant;
+
+use poem::http::{Method, StatusCode, header};
+use poem::{Body, Endpoint, IntoResponse, Request, Response, Result};
+
+use crate::error::{ApiError, ErrorCode};
+
+/// One log line per request: method, path, status and duration.
+pub async fn log_request<E: Endpoint>(next: Arc<E>, request: Request) -> Result<Response> {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.get_response(request).await;
+    let status = response.status().as_u16();
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(target: "civitas::http", %method, %path, status, duration_ms = format!("{millis:.2}"), "request");
+    Ok(response)
+}
+
+/// Refuses bodies over `max_bytes` with 413, whether or not the client announced the
+/// length: a chunked body is read up to the limit and no further.
+pub fn limit_body<E: Endpoint + 'static>(
+    max_bytes: usize,
+) -> impl Fn(Arc<E>, Request) -> BodyFuture<E> + Send + Sync + 'static {
+    move |next, request| Box::pin(limited(next, request, max_bytes))
+}
+
+type BodyFuture<E> =
+    std::pin::Pin<Box<dyn Future<Output = Result<<E as Endpoint>::Output>> + Send>>;
+
+async fn limited<E: Endpoint + 'static>(
+    next: Arc<E>,
+    mut request: Request,
+    max_bytes: usize,
+) -> Result<E::Output> {
+    let too_large = || {
+        ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("the body is larger than the limit of {max_bytes} bytes"),
+        )
+    };
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|length| length > max_bytes as u64) {
+        return Err(too_large().into());
+    }
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let body = request
+            .take_body()
+            .into_bytes_limit(max_bytes)
+            .await
+            .map_err(|_| too_large())?;
+        request.set_body(Body::from_bytes(body));
+    }
+    next.call(request).await
+}
+
+/// Gives every successful GET an ETag and answers a matching `If-None-Match` with 304,
+/// so clients and CDNs can revalidate without downloading the body again.
+pub async fn conditional_get<E: Endpoint>(next: Arc<E>, request: Request) -> Result<Response> {
+    if request.method() != Method::GET {
+        return Ok(next.call(request).await?.into_response());
+    }
+    let if_none_match = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let response = next.call(request).await?.into_response();
+    if response.status() != StatusCode::OK {
+        return Ok(response);
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = body.into_bytes().await?;
+    let mut hasher = DefaultHasher::new();
+    hasher.write(&bytes);
+    let etag = format!("\"{:016x}\"", hasher.finish());
+    let matches = if_none_match
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut response = if matches {
+        Response::builder()
+            .status(StatusCode::NOT_MODIFIED)
+            .finish()
+    } else {
+        Response::from_parts(parts, Body::from_bytes(bytes))
+    };
+    if let Ok(value) = etag.parse() {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    Ok(response)
+}

@@ -1,0 +1,49 @@
+//! Running the application on a TCP port until a shutdown signal.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use poem::Server;
+use poem::listener::{Acceptor, Listener, TcpListener};
+
+use crate::state::SharedState;
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot build the OpenAPI document: {0}")]
+    OpenApi(#[from] serde_json::Error),
+    #[error("server error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Binds `address`, logs the address actually bound (port 0 picks a free one), and
+/// serves until `shutdown` completes; requests in flight then get `grace` to finish.
+pub async fn serve(
+    state: SharedState,
+    address: SocketAddr,
+    grace: Duration,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), ServeError> {
+    let app = crate::app(state)?;
+    let acceptor = TcpListener::bind(address)
+        .into_acceptor()
+        .await
+        .map_err(|source| ServeError::Bind { address, source })?;
+    for local in acceptor.local_addr() {
+        if let Some(bound) = local.as_socket_addr() {
+            tracing::info!("listening on http://{bound}");
+        }
+    }
+    Server::new_with_acceptor(acceptor)
+        .run_with_graceful_shutdown(app, shutdown, Some(grace))
+        .await?;
+    tracing::info!("server stopped");
+    Ok(())
+}

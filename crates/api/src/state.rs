@@ -1,0 +1,38 @@
+//! What every handler shares: the store and the API settings.
+
+use std::sync::Arc;
+
+use civitas_core::{ContentType, TypeRegistry};
+use civitas_store::Store;
+
+use crate::error::ApiError;
+
+/// API behaviour that comes from configuration.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    pub default_page_size: u64,
+    pub max_page_size: u64,
+    pub max_body_bytes: usize,
+    /// The bootstrap admin token; `None` turns the admin API off.
+    pub admin_token: Option<String>,
+}
+
+pub struct AppState {
+    pub store: Store,
+    pub settings: ApiSettings,
+}
+
+pub type SharedState = Arc<AppState>;
+
+impl AppState {
+    pub fn registry(&self) -> &TypeRegistry {
+        self.store.registry()
+    }
+
+    pub fn content_type(&self, type_id: &str) -> Result<Arc<ContentType>, ApiError> {
+        self.registry()
+            .get(type_id)
+            .cloned()
+            .ok_or_else(|| ApiError::type_not_found(type_id))
+    }
+}

@@ -1,0 +1,32 @@
+//! A content type: the checked, ready-to-use form of a type definition.
+
+use crate::field::Field;
+use crate::query::SortKey;
+
+/// A kind of entry (`post`, `expert`, ...): its fields and options. Built-in types and
+/// plugin types are the same thing to everything downstream.
+#[derive(Debug, Clone)]
+pub struct ContentType {
+    pub id: String,
+    pub label: String,
+    pub plural_label: String,
+    pub description: Option<String>,
+    /// The text field shown as the entry's title.
+    pub title_field: String,
+    /// The text field a slug is made from when an editor gives none.
+    pub slug_from: String,
+    /// The order of public lists when a request names none.
+    pub default_sort: Vec<SortKey>,
+    pub fields: Vec<Field>,
+}
+
+impl ContentType {
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Fields the public API may show.
+    pub fn public_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| !f.private)
+    }
+}

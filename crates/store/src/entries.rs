@@ -1,0 +1,523 @@
+//! Entries: create, read, replace, delete, publish, and list, for any content type.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::Utc;
+use civitas_core::query::{PageRequest, SortKey};
+use civitas_core::slug::{numbered, slugify};
+use civitas_core::validate::Document;
+use civitas_core::{ContentType, FieldError, FieldKind, Status, SystemField, TypeRegistry};
+use serde_json::{Map, Value as Json};
+use surrealdb::Surreal;
+use surrealdb::engine::any::Any;
+use surrealdb::types::{Object, RecordId, Value};
+
+use crate::connect::{StorageSettings, connect};
+use crate::convert::{datetime_to_db, field_to_db, from_db, now_to_db, object_from_db};
+use crate::error::{StoreError, unique_violation};
+use crate::schema::{self, ident};
+
+/// An entry as the API shows it: system fields first, then the type's fields in schema
+/// order.
+pub type Entry = Map<String, Json>;
+
+/// Entry ids are ULIDs: 26 characters of uppercase Crockford base32. Slugs are
+/// lowercase, so an id and a slug can never be confused.
+pub fn is_entry_id(key: &str) -> bool {
+    key.len() == 26
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+}
+
+/// Which entries a list returns, in which order.
+#[derive(Debug, Clone)]
+pub struct ListRequest {
+    /// Only entries with this status; all statuses when `None`.
+    pub status: Option<Status>,
+    pub sort: Vec<SortKey>,
+    pub page: PageRequest,
+}
+
+/// One page of a list, with the number of entries in the whole list.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub entries: Vec<Entry>,
+    pub total: u64,
+}
+
+/// How many numbered slugs (`title-2`, `title-3`, ...) to try before falling back to a
+/// slug made unique by the entry id.
+const SLUG_ATTEMPTS: u32 = 50;
+
+/// The content store: a database handle plus the types it holds. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: Surreal<Any>,
+    registry: Arc<TypeRegistry>,
+}
+
+impl Store {
+    /// Connects and brings the database schema in line with the types.
+    pub async fn open(
+        settings: &StorageSettings,
+        registry: Arc<TypeRegistry>,
+    ) -> Result<Store, surrealdb::Error> {
+        let db = connect(settings).await?;
+        schema::apply(&db, &registry).await?;
+        Ok(Store { db, registry })
+    }
+
+    pub fn registry(&self) -> &TypeRegistry {
+        &self.registry
+    }
+
+    /// An entry by id or slug; with `status`, only an entry in that state.
+    pub async fn find(
+        &self,
+        content_type: &ContentType,
+        id_or_slug: &str,
+        status: Option<Status>,
+    ) -> Result<Option<Entry>, StoreError> {
+        let status_test = if status.is_some() {
+            "status = $status"
+        } else {
+            "true"
+        };
+        let query = if is_entry_id(id_or_slug) {
+            self.db
+                .query(format!("SELECT * FROM $rid WHERE {status_test}"))
+                .bind(("rid", record_id(content_type, id_or_slug)))
+        } else {
+            let sql = format!(
+                "SELECT * FROM {} WHERE slug = $slug AND {status_test} LIMIT 1",
+                ident(&content_type.id)
+            );
+            self.db.query(sql).bind(("slug", id_or_slug.to_owned()))
+        };
+        let rows: Vec<Value> = query
+            .bind(("status", status.map(|s| s.as_str().to_owned())))
+            .await?
+            .check()?
+            .take(0)?;
+        Ok(rows
+            .into_iter()
+            .next()
+            .map(|row| entry_from_row(content_type, row)))
+    }
+
+    /// A page of entries and the size of the whole list.
+    pub async fn list(
+        &self,
+        content_type: &ContentType,
+        request: &ListRequest,
+    ) -> Result<ListPage, StoreError> {
+        let table = ident(&content_type.id);
+        let filter = if request.status.is_some() {
+            "WHERE status = $status"
+        } else {
+            ""
+        };
+        let order: Vec<String> = request
+            .sort
+            .iter()
+            .map(|key| {
+                format!(
+                    "{} {}",
+                    ident(key.field.name()),
+                    if key.descending { "DESC" } else { "ASC" }
+                )
+            })
+            .chain(std::iter::once("id ASC".to_owned()))
+            .collect();
+        let sql = format!(
+            "SELECT * FROM {table} {filter} ORDER BY {} LIMIT $limit START $start;\n\
+             SELECT count() AS total FROM {table} {filter} GROUP ALL;",
+            order.join(", ")
+        );
+        let mut response = self
+            .db
+            .query(sql)
+            .bind(("status", request.status.map(|s| s.as_str().to_owned())))
+            .bind(("limit", request.page.size as i64))
+            .bind(("start", request.page.offset() as i64))
+            .await?
+            .check()?;
+        let rows: Vec<Value> = response.take(0)?;
+        let totals: Vec<Value> = response.take(1)?;
+        let total = totals
+            .into_iter()
+            .next()
+            .and_then(|row| from_db(row).get("total").and_then(Json::as_u64))
+            .unwrap_or(0);
+        let entries = rows
+            .into_iter()
+            .map(|row| entry_from_row(content_type, row))
+            .collect();
+        Ok(ListPage { entries, total })
+    }
+
+    /// Replaces each reference (an id or a slug) with the id of an existing entry of the
+    /// target type; every reference that matches nothing is reported.
+    pub async fn resolve_references(
+        &self,
+        content_type: &ContentType,
+        document: &mut Document,
+    ) -> Result<(), StoreError> {
+        let mut errors = Vec::new();
+        for field in &content_type.fields {
+            let FieldKind::Reference { to, .. } = &field.kind else {
+                continue;
+            };
+            let Some(value) = document.values.get_mut(&field.name) else {
+                continue;
+            };
+            let keys: Vec<String> = match value {
+                Json::String(key) => vec![key.clone()],
+                Json::Array(items) => items
+                    .iter()
+                    .filter_map(Json::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+                _ => continue,
+            };
+            let known = self.lookup_keys(to, &keys).await?;
+            let mut resolve = |key: &str| match known.get(key) {
+                Some(id) => Json::String(id.clone()),
+                None => {
+                    errors.push(FieldError::new(
+                        field.name.as_str(),
+                        "reference_not_found",
+                        format!("no `{to}` entry has the id or slug `{key}`"),
+                    ));
+                    Json::Null
+                }
+            };
+            let resolved = match &*value {
+                Json::Array(items) => Json::Array(
+                    items
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .map(&mut resolve)
+                        .collect(),
+                ),
+                Json::String(key) => resolve(key),
+                other => other.clone(),
+            };
+            *value = resolved;
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Invalid(errors))
+        }
+    }
+
+    /// Maps each key (id or slug) that exists in `type_id` to its entry id.
+    async fn lookup_keys(
+        &self,
+        type_id: &str,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, String>, StoreError> {
+        let (ids, slugs): (Vec<&String>, Vec<&String>) = keys.iter().partition(|k| is_entry_id(k));
+        let rids: Vec<RecordId> = ids
+            .iter()
+            .map(|id| RecordId::new(type_id, id.as_str()))
+            .collect();
+        let sql = format!(
+            "SELECT id, slug FROM $rids;\nSELECT id, slug FROM {} WHERE slug IN $slugs;",
+            ident(type_id)
+        );
+        let mut response = self
+            .db
+            .query(sql)
+            .bind(("rids", rids))
+            .bind(("slugs", slugs.into_iter().cloned().collect::<Vec<String>>()))
+            .await?
+            .check()?;
+        let mut known = BTreeMap::new();
+        for statement in 0..2 {
+            let rows: Vec<Value> = response.take(statement)?;
+            for row in rows {
+                let row = from_db(row);
+                if let (Some(id), Some(slug)) = (row["id"].as_str(), row["slug"].as_str()) {
+                    known.insert(id.to_owned(), id.to_owned());
+                    known.insert(slug.to_owned(), id.to_owned());
+                }
+            }
+        }
+        Ok(known)
+    }
+
+    /// Stores a new draft entry. A slug the editor gave must be free (409 otherwise); a
+    /// slug made from the title is numbered until it is.
+    pub async fn create(
+        &self,
+        content_type: &ContentType,
+        document: Document,
+        actor: &str,
+    ) -> Result<Entry, StoreError> {
+        let id = ulid::Ulid::new().to_string();
+        let explicit_slug = document.slug.clone();
+        let mut slug = match &explicit_slug {
+            Some(slug) => slug.clone(),
+            None => self.free_slug(content_type, &document, &id).await?,
+        };
+        let now = Utc::now();
+        let mut content = fields_to_db(content_type, &document);
+        content.insert("slug".to_owned(), Value::String(slug.clone()));
+        content.insert(
+            "status".to_owned(),
+            Value::String(Status::Draft.as_str().to_owned()),
+        );
+        content.insert("created_at".to_owned(), now_to_db(now));
+        content.insert("updated_at".to_owned(), now_to_db(now));
+        if let Some(at) = &document.published_at {
+            content.insert("published_at".to_owned(), datetime_to_db(at));
+        }
+        content.insert("revision".to_owned(), Value::from_t(1_i64));
+        content.insert("updated_by".to_owned(), Value::String(actor.to_owned()));
+        loop {
+            let result = self
+                .db
+                .query("CREATE ONLY $rid CONTENT $content RETURN AFTER")
+                .bind(("rid", record_id(content_type, &id)))
+                .bind(("content", content.clone()))
+                .await?
+                .check();
+            match result {
+                Ok(mut response) => {
+                    let row: Value = response.take(0)?;
+                    return Ok(entry_from_row(content_type, row));
+                }
+                Err(error) => match unique_violation(&error) {
+                    // Another writer took the generated slug between the check and the
+                    // write: fall back to a slug made unique by this entry's own id.
+                    Some(field)
+                        if field == "slug"
+                            && explicit_slug.is_none()
+                            && !slug.ends_with(&id.to_lowercase()) =>
+                    {
+                        slug = format!(
+                            "{}-{}",
+                            base_slug(content_type, &document, &id),
+                            id.to_lowercase()
+                        );
+                        content.insert("slug".to_owned(), Value::String(slug.clone()));
+                    }
+                    Some(field) => return Err(StoreError::Conflict { field }),
+                    None => return Err(error.into()),
+                },
+            }
+        }
+    }
+
+    async fn free_slug(
+        &self,
+        content_type: &ContentType,
+        document: &Document,
+        id: &str,
+    ) -> Result<String, StoreError> {
+        let base = base_slug(content_type, document, id);
+        for n in 1..=SLUG_ATTEMPTS {
+            let candidate = if n == 1 {
+                base.clone()
+            } else {
+                numbered(&base, n)
+            };
+            if !self.slug_taken(content_type, &candidate).await? {
+                return Ok(candidate);
+            }
+        }
+        Ok(format!("{base}-{}", id.to_lowercase()))
+    }
+
+    /// Whether an entry of the type already has this slug.
+    pub async fn slug_taken(
+        &self,
+        content_type: &ContentType,
+        slug: &str,
+    ) -> Result<bool, StoreError> {
+        let sql = format!(
+            "SELECT VALUE id FROM {} WHERE slug = $slug LIMIT 1",
+            ident(&content_type.id)
+        );
+        let rows: Vec<Value> = self
+            .db
+            .query(sql)
+            .bind(("slug", slug.to_owned()))
+            .await?
+            .check()?
+            .take(0)?;
+        Ok(!rows.is_empty())
+    }
+
+    /// Replaces every field of an entry; fields the document lacks are cleared. The slug
+    /// stays unless the document names a new one.
+    pub async fn replace(
+        &self,
+        content_type: &ContentType,
+        id: &str,
+        document: Document,
+        actor: &str,
+    ) -> Result<Entry, StoreError> {
+        let mut assignments: Vec<String> = Vec::new();
+        let mut values = Object::new();
+        for (index, field) in content_type.fields.iter().enumerate() {
+            let var = format!("f{index}");
+            assignments.push(format!("{} = ${var}", ident(&field.name)));
+            let value = document
+                .values
+                .get(&field.name)
+                .map(|v| field_to_db(&field.kind, v))
+                .unwrap_or(Value::None);
+            values.insert(var, value);
+        }
+        if let Some(slug) = &document.slug {
+            assignments.push("slug = $slug".to_owned());
+            values.insert("slug", slug.clone());
+        }
+        if let Some(at) = &document.published_at {
+            assignments.push("published_at = $published_at".to_owned());
+            values.insert("published_at", datetime_to_db(at));
+        }
+        self.update(content_type, id, &assignments.join(", "), values, actor)
+            .await
+    }
+
+    /// Makes an entry public, keeping its first publication time if it has one.
+    pub async fn publish(
+        &self,
+        content_type: &ContentType,
+        id: &str,
+        actor: &str,
+    ) -> Result<Entry, StoreError> {
+        let mut values = Object::new();
+        values.insert("status", Status::Published.as_str());
+        let set = "status = $status, published_at = published_at ?? $now";
+        self.update(content_type, id, set, values, actor).await
+    }
+
+    /// Takes an entry off the public API; it stays editable as a draft.
+    pub async fn unpublish(
+        &self,
+        content_type: &ContentType,
+        id: &str,
+        actor: &str,
+    ) -> Result<Entry, StoreError> {
+        let mut values = Object::new();
+        values.insert("status", Status::Draft.as_str());
+        self.update(content_type, id, "status = $status", values, actor)
+            .await
+    }
+
+    /// Runs `UPDATE` with the given assignments plus the bookkeeping every write does.
+    async fn update(
+        &self,
+        content_type: &ContentType,
+        id: &str,
+        set: &str,
+        values: Object,
+        actor: &str,
+    ) -> Result<Entry, StoreError> {
+        if !is_entry_id(id) {
+            return Err(StoreError::NotFound);
+        }
+        let sql = format!(
+            "UPDATE $rid SET {set}, updated_at = $now, updated_by = $actor, revision += 1 RETURN AFTER"
+        );
+        let result = self
+            .db
+            .query(sql)
+            .bind(values)
+            .bind(("rid", record_id(content_type, id)))
+            .bind(("now", now_to_db(Utc::now())))
+            .bind(("actor", actor.to_owned()))
+            .await?
+            .check();
+        let rows: Vec<Value> = match result {
+            Ok(mut response) => response.take(0)?,
+            Err(error) => {
+                return Err(match unique_violation(&error) {
+                    Some(field) => StoreError::Conflict { field },
+                    None => error.into(),
+                });
+            }
+        };
+        rows.into_iter()
+            .next()
+            .map(|row| entry_from_row(content_type, row))
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Deletes an entry for good.
+    pub async fn delete(&self, content_type: &ContentType, id: &str) -> Result<(), StoreError> {
+        if !is_entry_id(id) {
+            return Err(StoreError::NotFound);
+        }
+        let rows: Vec<Value> = self
+            .db
+            .query("DELETE $rid RETURN BEFORE")
+            .bind(("rid", record_id(content_type, id)))
+            .await?
+            .check()?
+            .take(0)?;
+        if rows.is_empty() {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn record_id(content_type: &ContentType, id: &str) -> RecordId {
+    RecordId::new(content_type.id.as_str(), id)
+}
+
+fn base_slug(content_type: &ContentType, document: &Document, id: &str) -> String {
+    let source = document
+        .values
+        .get(&content_type.slug_from)
+        .and_then(Json::as_str)
+        .unwrap_or_default();
+    let slug = slugify(source);
+    if slug.is_empty() {
+        id.to_lowercase()
+    } else {
+        slug
+    }
+}
+
+fn fields_to_db(content_type: &ContentType, document: &Document) -> Object {
+    let mut object = Object::new();
+    for field in &content_type.fields {
+        if let Some(value) = document.values.get(&field.name) {
+            object.insert(field.name.clone(), field_to_db(&field.kind, value));
+        }
+    }
+    object
+}
+
+/// Orders a stored row as the API shows it, dropping anything the schema no longer has.
+fn entry_from_row(content_type: &ContentType, row: Value) -> Entry {
+    let mut stored = match row {
+        Value::Object(object) => object_from_db(object),
+        _ => Map::new(),
+    };
+    let mut entry = Map::with_capacity(content_type.fields.len() + SystemField::ALL.len());
+    for system in SystemField::ALL {
+        let value = match system {
+            SystemField::Type => Json::String(content_type.id.clone()),
+            _ => stored.remove(system.name()).unwrap_or(Json::Null),
+        };
+        entry.insert(system.name().to_owned(), value);
+    }
+    for field in &content_type.fields {
+        entry.insert(
+            field.name.clone(),
+            stored.remove(&field.name).unwrap_or(Json::Null),
+        );
+    }
+    entry
+}

@@ -1,0 +1,29 @@
+//! Errors a store operation can end in.
+
+use civitas_core::FieldError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("entry not found")]
+    NotFound,
+    /// A unique field (or the slug) already has this value in another entry.
+    #[error("`{field}` must be unique: another entry already has this value")]
+    Conflict { field: String },
+    /// The write refers to things that do not exist (e.g. a referenced entry).
+    #[error("the entry is not valid")]
+    Invalid(Vec<FieldError>),
+    #[error("database error: {0}")]
+    Database(#[from] surrealdb::Error),
+}
+
+/// SurrealDB reports a unique-index violation only as text ("Database index `uq_slug`
+/// already contains ..."); the index name tells which field clashed.
+pub(crate) fn unique_violation(error: &surrealdb::Error) -> Option<String> {
+    let message = error.message();
+    let rest = message.strip_prefix("Database index `")?;
+    let (index, tail) = rest.split_once('`')?;
+    if !tail.trim_start().starts_with("already contains") {
+        return None;
+    }
+    crate::schema::unique_index_field(index).map(str::to_owned)
+}

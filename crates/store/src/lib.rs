@@ -1,0 +1,17 @@
+//! Civitas storage on SurrealDB.
+//!
+//! One code path for every engine (`surrealkv://`, `mem://`, `ws://`) through
+//! `engine::any`. The database schema is derived from the content types and applied at
+//! every start; entries are written and read with bound parameters only. Identifiers in
+//! generated SurrealQL (table and field names) come from the validated schema, never
+//! from a request.
+
+mod connect;
+mod convert;
+mod entries;
+mod error;
+mod schema;
+
+pub use connect::{StorageSettings, connect};
+pub use entries::{Entry, ListPage, ListRequest, Store, is_entry_id};
+pub use error::StoreError;

@@ -1,0 +1,202 @@
+//! The database schema, derived from the content types and applied at every start.
+//!
+//! Tables and fields are (re)defined with `OVERWRITE`, which only touches metadata. Index
+//! names encode their definition (`uq_slug`, `ix_status_order`), so an index whose
+//! definition changes gets a new name: the applier adds missing indexes and removes
+//! stale ones of ours, and never rebuilds an index that is already right.
+
+use std::collections::BTreeSet;
+
+use civitas_core::entry::SystemField;
+use civitas_core::{ContentType, FieldKind, TypeRegistry};
+use serde_json::Value;
+use surrealdb::Surreal;
+use surrealdb::engine::any::Any;
+
+const UNIQUE_PREFIX: &str = "uq_";
+const SORT_PREFIX: &str = "ix_status_";
+
+/// Quotes an identifier from the schema (already restricted to `[a-z0-9_]`), so names
+/// that are SurrealQL keywords, such as `order`, are still read as field names.
+pub(crate) fn ident(name: &str) -> String {
+    format!("`{name}`")
+}
+
+/// The field a unique index guards, from the index's name.
+pub(crate) fn unique_index_field(index: &str) -> Option<&str> {
+    index.strip_prefix(UNIQUE_PREFIX)
+}
+
+/// The SurrealQL type of a field; every content field is optional in the database because
+/// `required` is enforced by validation, so tightening a type never breaks stored rows.
+fn db_type(kind: &FieldKind) -> String {
+    match kind {
+        FieldKind::Text(_)
+        | FieldKind::Slug(_)
+        | FieldKind::Email
+        | FieldKind::Url
+        | FieldKind::Enum(_)
+        | FieldKind::Date => "string".into(),
+        FieldKind::RichText(_) => "object".into(),
+        FieldKind::Integer(_) => "int".into(),
+        FieldKind::Number(_) => "number".into(),
+        FieldKind::Boolean => "bool".into(),
+        FieldKind::Datetime => "datetime".into(),
+        FieldKind::Json => "any".into(),
+        FieldKind::Reference {
+            to, many: false, ..
+        } => format!("record<{to}>"),
+        FieldKind::Reference { to, many: true, .. } => format!("array<record<{to}>>"),
+        FieldKind::List { item, .. } => format!("array<{}>", db_type(item)),
+    }
+}
+
+const SYSTEM_FIELD_TYPES: [(SystemField, &str); 7] = [
+    (SystemField::Slug, "string"),
+    (SystemField::Status, "string"),
+    (SystemField::CreatedAt, "datetime"),
+    (SystemField::UpdatedAt, "datetime"),
+    (SystemField::PublishedAt, "option<datetime>"),
+    (SystemField::Revision, "int"),
+    (SystemField::UpdatedBy, "option<string>"),
+];
+
+/// Table and field definitions for one type.
+fn define_table(content_type: &ContentType) -> String {
+    let table = ident(&content_type.id);
+    let mut sql = format!("DEFINE TABLE OVERWRITE {table} SCHEMALESS;\n");
+    for (field, ty) in SYSTEM_FIELD_TYPES {
+        sql += &format!(
+            "DEFINE FIELD OVERWRITE {} ON {table} TYPE {ty};\n",
+            ident(field.name())
+        );
+    }
+    for field in &content_type.fields {
+        let ty = db_type(&field.kind);
+        let ty = if ty == "any" {
+            ty
+        } else {
+            format!("option<{ty}>")
+        };
+        sql += &format!(
+            "DEFINE FIELD OVERWRITE {} ON {table} TYPE {ty};\n",
+            ident(&field.name)
+        );
+    }
+    sql
+}
+
+/// The indexes one type needs, by name, with their definitions.
+fn wanted_indexes(content_type: &ContentType) -> Vec<(String, String)> {
+    let table = ident(&content_type.id);
+    let mut indexes = vec![(
+        format!("{UNIQUE_PREFIX}slug"),
+        format!("FIELDS {} UNIQUE", ident("slug")),
+    )];
+    let sortable_system = SystemField::ALL.into_iter().filter(|f| f.is_sortable());
+    let mut sorted: Vec<String> = sortable_system.map(|f| f.name().to_owned()).collect();
+    for field in &content_type.fields {
+        if field.unique {
+            indexes.push((
+                format!("{UNIQUE_PREFIX}{}", field.name),
+                format!("FIELDS {} UNIQUE", ident(&field.name)),
+            ));
+        }
+        if field.indexed {
+            sorted.push(field.name.clone());
+        }
+    }
+    for name in sorted {
+        indexes.push((
+            format!("{SORT_PREFIX}{name}"),
+            format!("FIELDS {}, {}", ident("status"), ident(&name)),
+        ));
+    }
+    indexes
+        .into_iter()
+        .map(|(name, body)| {
+            let sql = format!(
+                "DEFINE INDEX IF NOT EXISTS {} ON {table} {body};",
+                ident(&name)
+            );
+            (name, sql)
+        })
+        .collect()
+}
+
+fn is_ours(index: &str) -> bool {
+    index.starts_with(UNIQUE_PREFIX) || index.starts_with(SORT_PREFIX)
+}
+
+/// Brings the database in line with the content types. Safe to run at every start.
+pub(crate) async fn apply(
+    db: &Surreal<Any>,
+    registry: &TypeRegistry,
+) -> Result<(), surrealdb::Error> {
+    for content_type in registry.iter() {
+        db.query(define_table(content_type)).await?.check()?;
+        let existing = existing_indexes(db, &content_type.id).await?;
+        let wanted = wanted_indexes(content_type);
+        let wanted_names: BTreeSet<&str> = wanted.iter().map(|(name, _)| name.as_str()).collect();
+        let mut sql = String::new();
+        for stale in existing
+            .iter()
+            .filter(|i| is_ours(i) && !wanted_names.contains(i.as_str()))
+        {
+            sql += &format!(
+                "REMOVE INDEX {} ON {};\n",
+                ident(stale),
+                ident(&content_type.id)
+            );
+        }
+        for (name, define) in &wanted {
+            if !existing.contains(name) {
+                sql += define;
+                sql.push('\n');
+            }
+        }
+        if !sql.is_empty() {
+            tracing::info!(content_type = %content_type.id, "updating indexes");
+            db.query(sql).await?.check()?;
+        }
+    }
+    Ok(())
+}
+
+async fn existing_indexes(
+    db: &Surreal<Any>,
+    table: &str,
+) -> Result<BTreeSet<String>, surrealdb::Error> {
+    let mut response = db
+        .query(format!("INFO FOR TABLE {}", ident(table)))
+        .await?
+        .check()?;
+    let info: Value = response
+        .take::<surrealdb::types::Value>(0)?
+        .into_json_value();
+    Ok(info
+        .get("indexes")
+        .and_then(Value::as_object)
+        .map(|indexes| indexes.keys().cloned().collect())
+        .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derives_tables_and_indexes_from_types() {
+        let registry = TypeRegistry::builtin().expect("built-in types");
+        let page = registry.get("page").expect("page type");
+        let sql = define_table(page);
+        assert!(sql.contains("DEFINE FIELD OVERWRITE `order` ON `page` TYPE option<int>;"));
+        assert!(
+            sql.contains("DEFINE FIELD OVERWRITE `parent` ON `page` TYPE option<record<page>>;")
+        );
+        let names: Vec<_> = wanted_indexes(page).into_iter().map(|(n, _)| n).collect();
+        assert!(names.contains(&"uq_slug".to_owned()));
+        assert!(names.contains(&"ix_status_order".to_owned()));
+        assert!(names.contains(&"ix_status_published_at".to_owned()));
+    }
+}

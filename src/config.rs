@@ -1,0 +1,243 @@
+//! Configuration: `config/default.toml` (compiled in), then the file named by `--config`
+//! or `CIVITAS_CONFIG`, then `CIVITAS_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use serde::{Deserialize, Deserializer};
+
+/// Every setting, with its default and a comment; also the documentation.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+const SECTIONS: [&str; 6] = ["server", "storage", "limits", "api", "auth", "log"];
+const MIN_TOKEN_LEN: usize = 16;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub storage: StorageConfig,
+    pub limits: LimitsConfig,
+    pub api: ApiConfig,
+    pub auth: AuthConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    pub bind: SocketAddr,
+    pub shutdown_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    pub url: String,
+    pub namespace: String,
+    pub database: String,
+    #[serde(deserialize_with = "text")]
+    pub username: String,
+    #[serde(deserialize_with = "text")]
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiConfig {
+    pub default_page_size: u64,
+    pub max_page_size: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    #[serde(deserialize_with = "text")]
+    pub admin_token: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    pub level: String,
+}
+
+/// Environment values are parsed as TOML-like values, so a numeric secret such as
+/// `CIVITAS_AUTH__ADMIN_TOKEN=1234567890123456` arrives as a number; take it as text.
+fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        String(String),
+        Integer(i128),
+        Float(f64),
+        Bool(bool),
+    }
+    Ok(match Text::deserialize(deserializer)? {
+        Text::String(s) => s,
+        Text::Integer(n) => n.to_string(),
+        Text::Float(n) => n.to_string(),
+        Text::Bool(b) => b.to_string(),
+    })
+}
+
+/// A configuration problem, as the one line start-up prints.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(String);
+
+/// Loads and checks the configuration.
+pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+    let mut figment = Figment::from(Toml::string(DEFAULT_TOML));
+    if let Some(path) = file {
+        if !path.is_file() {
+            return Err(ConfigError(format!(
+                "config file `{}` does not exist",
+                path.display()
+            )));
+        }
+        figment = figment.merge(Toml::file_exact(path));
+    }
+    // Only our sections: CIVITAS_URL, CIVITAS_TOKEN (the client's) and CIVITAS_CONFIG are
+    // not server settings and must not be mistaken for unknown keys.
+    let env = Env::prefixed("CIVITAS_").split("__").filter(|key| {
+        let key = key.as_str().to_ascii_lowercase();
+        let section = key.split('.').next().unwrap_or_default();
+        key.contains('.') && SECTIONS.contains(&section)
+    });
+    let figment = figment.merge(env);
+    let config: Config = figment.extract().map_err(|e| describe(&figment, e))?;
+    check(&config).map_err(|(key, message)| {
+        let origin = origin(&figment, key);
+        ConfigError(format!("`{key}` {message} (set in {origin})"))
+    })?;
+    Ok(config)
+}
+
+/// Semantic checks a type cannot express.
+fn check(config: &Config) -> Result<(), (&'static str, String)> {
+    let url = &config.storage.url;
+    if !["surrealkv://", "mem://", "ws://", "wss://"]
+        .iter()
+        .any(|scheme| url.starts_with(scheme))
+    {
+        return Err((
+            "storage.url",
+            format!("must start with surrealkv://, mem://, ws:// or wss://, not `{url}`"),
+        ));
+    }
+    if config.storage.username.is_empty() != config.storage.password.is_empty() {
+        return Err((
+            "storage.password",
+            "and storage.username must be set together".into(),
+        ));
+    }
+    if config.api.max_page_size == 0 {
+        return Err(("api.max_page_size", "must be at least 1".into()));
+    }
+    if config.api.default_page_size == 0 || config.api.default_page_size > config.api.max_page_size
+    {
+        return Err((
+            "api.default_page_size",
+            format!(
+                "must be from 1 to api.max_page_size ({})",
+                config.api.max_page_size
+            ),
+        ));
+    }
+    if config.limits.max_body_bytes < 1024 {
+        return Err(("limits.max_body_bytes", "must be at least 1024".into()));
+    }
+    let token = &config.auth.admin_token;
+    if !token.is_empty() && token.chars().count() < MIN_TOKEN_LEN {
+        return Err((
+            "auth.admin_token",
+            format!("must be empty (admin API off) or at least {MIN_TOKEN_LEN} characters"),
+        ));
+    }
+    if tracing_subscriber::EnvFilter::try_new(&config.log.level).is_err() {
+        return Err((
+            "log.level",
+            format!("`{}` is not a log filter", config.log.level),
+        ));
+    }
+    Ok(())
+}
+
+/// Where the value of `key` came from: a file, an environment variable or the defaults.
+fn origin(figment: &Figment, key: &str) -> String {
+    match figment.find_metadata(key) {
+        Some(metadata) => {
+            let keys: Vec<&str> = key.split('.').collect();
+            match &metadata.source {
+                Some(source) => source.to_string(),
+                None if metadata.name.contains("environment") => {
+                    format!(
+                        "environment variable CIVITAS_{}",
+                        keys.join("__").to_uppercase()
+                    )
+                }
+                None => metadata.name.to_string(),
+            }
+        }
+        None => "config/default.toml".into(),
+    }
+}
+
+fn describe(figment: &Figment, error: figment::Error) -> ConfigError {
+    let mut key = error.path.join(".");
+    if let figment::error::Kind::UnknownField(field, _) = &error.kind {
+        if error.path.last().is_none_or(|last| last != field) {
+            key = if key.is_empty() {
+                field.clone()
+            } else {
+                format!("{key}.{field}")
+            };
+        }
+        let origin = error
+            .metadata
+            .as_ref()
+            .map(|m| match &m.source {
+                Some(source) => source.to_string(),
+                None if m.name.contains("environment") => {
+                    format!(
+                        "environment variable CIVITAS_{}",
+                        key.replace('.', "__").to_uppercase()
+                    )
+                }
+                None => m.name.to_string(),
+            })
+            .unwrap_or_else(|| origin(figment, &key));
+        return ConfigError(format!("unknown key `{key}` (in {origin})"));
+    }
+    let origin = if key.is_empty() {
+        "the configuration".to_owned()
+    } else {
+        origin(figment, &key)
+    };
+    let problem = error.kind.to_string();
+    ConfigError(format!("`{key}`: {problem} (set in {origin})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse_and_pass_checks() {
+        let config: Config = Figment::from(Toml::string(DEFAULT_TOML))
+            .extract()
+            .expect("default.toml parses");
+        assert!(check(&config).is_ok());
+        assert_eq!(config.server.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.storage.url, "surrealkv://./data");
+    }
+}

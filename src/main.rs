@@ -1,0 +1,197 @@
+//! `civitas`: the Civitas headless CMS. `civitas serve` runs the HTTP API; `civitas seed`
+//! loads the demo content; `civitas openapi` prints the API description.
+
+mod config;
+mod seed;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use civitas_api::{ApiSettings, AppState};
+use civitas_core::TypeRegistry;
+use civitas_store::{StorageSettings, Store};
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+#[derive(Parser)]
+#[command(
+    name = "civitas",
+    version,
+    about = "Civitas: a headless CMS on SurrealDB"
+)]
+struct Cli {
+    /// Configuration file overriding config/default.toml (only the keys it sets).
+    #[arg(long, global = true, env = "CIVITAS_CONFIG", value_name = "PATH")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server until SIGINT or SIGTERM.
+    ///
+    /// Example: CIVITAS_AUTH__ADMIN_TOKEN=$(openssl rand -hex 32) civitas serve --seed
+    Serve {
+        /// Load the demo content first (skips entries that already exist).
+        #[arg(long)]
+        seed: bool,
+    },
+    /// Load the demo content into the configured storage, then exit. Idempotent.
+    ///
+    /// With embedded storage, run it while no server uses the same data directory.
+    Seed,
+    /// Print the OpenAPI document as JSON (the same as GET /api/v1/openapi.json).
+    Openapi,
+}
+
+/// Exit code for a configuration or usage problem.
+const EXIT_CONFIG: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    init_logging(&config);
+    // SurrealDB's embedded engine recurses deeply on complex queries; its docs ask for
+    // larger worker stacks than tokio's 2 MiB default.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(10 * 1024 * 1024)
+        .build();
+    let runtime = match runtime {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error}");
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log.level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let registry = Arc::new(TypeRegistry::builtin()?);
+    match command {
+        Command::Openapi => {
+            // The document depends on the types only; an in-memory store stands in, so
+            // this works without touching (or locking) the configured database.
+            let storage = Config {
+                storage: config::StorageConfig {
+                    url: "mem://".into(),
+                    ..config.storage.clone()
+                },
+                ..config.clone()
+            };
+            let store = open_store(&storage, registry).await?;
+            let state = Arc::new(AppState {
+                store,
+                settings: api_settings(&config),
+            });
+            println!("{}", civitas_api::openapi_document(&state)?);
+        }
+        Command::Seed => {
+            let store = open_store(&config, registry).await?;
+            let report = seed::seed(&store).await?;
+            println!(
+                "demo content: {} entries created, {} already present",
+                report.created, report.skipped
+            );
+        }
+        Command::Serve { seed } => {
+            let store = open_store(&config, registry).await?;
+            if seed {
+                seed::seed(&store).await?;
+            }
+            let state = Arc::new(AppState {
+                store,
+                settings: api_settings(&config),
+            });
+            if state.settings.admin_token.is_none() {
+                tracing::warn!(
+                    "auth.admin_token is empty: the admin API answers 401 to every request"
+                );
+            }
+            let grace = Duration::from_secs(config.server.shutdown_timeout_secs);
+            civitas_api::serve(state, config.server.bind, grace, shutdown_signal()).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn open_store(
+    config: &Config,
+    registry: Arc<TypeRegistry>,
+) -> Result<Store, civitas_store::StoreError> {
+    let storage = &config.storage;
+    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    let settings = StorageSettings {
+        url: storage.url.clone(),
+        namespace: storage.namespace.clone(),
+        database: storage.database.clone(),
+        username: non_empty(&storage.username),
+        password: non_empty(&storage.password),
+    };
+    tracing::info!(url = %settings.url, "opening storage");
+    Ok(Store::open(&settings, registry).await?)
+}
+
+fn api_settings(config: &Config) -> ApiSettings {
+    ApiSettings {
+        default_page_size: config.api.default_page_size,
+        max_page_size: config.api.max_page_size,
+        max_body_bytes: config.limits.max_body_bytes,
+        admin_token: (!config.auth.admin_token.is_empty()).then(|| config.auth.admin_token.clone()),
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM, whichever comes first.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received, shutting down"),
+        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}

@@ -1,0 +1,130 @@
+//! Demo content for the organization's site, from `schema/seed/` (compiled in). Seeding
+//! goes through the same validated write path as the admin API, and skips every entry
+//! whose slug already exists, so running it twice changes nothing.
+
+use civitas_store::Store;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// Seed files in dependency order: experts and partners before the posts that cite them.
+const SEED_SOURCES: [(&str, &str, &str); 4] = [
+    (
+        "expert",
+        "schema/seed/expert.toml",
+        include_str!("../schema/seed/expert.toml"),
+    ),
+    (
+        "partner",
+        "schema/seed/partner.toml",
+        include_str!("../schema/seed/partner.toml"),
+    ),
+    (
+        "page",
+        "schema/seed/page.toml",
+        include_str!("../schema/seed/page.toml"),
+    ),
+    (
+        "post",
+        "schema/seed/post.toml",
+        include_str!("../schema/seed/post.toml"),
+    ),
+];
+
+const SEED_ACTOR: &str = "seed";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedFile {
+    entries: Vec<Map<String, Value>>,
+}
+
+/// What a seeding run did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub created: usize,
+    pub skipped: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("{file}: {message}")]
+    File { file: &'static str, message: String },
+    #[error("{file}: entry `{slug}`: {message}")]
+    Entry {
+        file: &'static str,
+        slug: String,
+        message: String,
+    },
+}
+
+/// Creates and publishes every demo entry that does not exist yet.
+pub async fn seed(store: &Store) -> Result<SeedReport, SeedError> {
+    let mut report = SeedReport::default();
+    for (type_id, file, text) in SEED_SOURCES {
+        let content_type =
+            store
+                .registry()
+                .get(type_id)
+                .cloned()
+                .ok_or_else(|| SeedError::File {
+                    file,
+                    message: format!("no content type `{type_id}`"),
+                })?;
+        let seed: SeedFile = toml::from_str(text).map_err(|e| SeedError::File {
+            file,
+            message: e.to_string(),
+        })?;
+        for input in seed.entries {
+            let slug = input
+                .get("slug")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let fail = |message: String| SeedError::Entry {
+                file,
+                slug: slug.clone(),
+                message,
+            };
+            if slug.is_empty() {
+                return Err(fail("every seed entry needs a slug".into()));
+            }
+            if store
+                .find(&content_type, &slug, None)
+                .await
+                .map_err(|e| fail(e.to_string()))?
+                .is_some()
+            {
+                report.skipped += 1;
+                continue;
+            }
+            let entry = civitas_api::create_entry(store, &content_type, &input, SEED_ACTOR)
+                .await
+                .map_err(|e| fail(describe(&e)))?;
+            let id = entry.get("id").and_then(Value::as_str).unwrap_or_default();
+            store
+                .publish(&content_type, id, SEED_ACTOR)
+                .await
+                .map_err(|e| fail(e.to_string()))?;
+            report.created += 1;
+        }
+    }
+    tracing::info!(
+        created = report.created,
+        skipped = report.skipped,
+        "demo content seeded"
+    );
+    Ok(report)
+}
+
+fn describe(error: &civitas_api::error::ApiError) -> String {
+    let details: Vec<String> = error
+        .details
+        .iter()
+        .map(|d| format!("{}: {} ({})", d.field, d.message, d.code))
+        .collect();
+    if details.is_empty() {
+        error.message.clone()
+    } else {
+        format!("{}: {}", error.message, details.join("; "))
+    }
+}

@@ -1,0 +1,232 @@
+//! Starting and stopping real servers for the tests.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use reqwest::{Client, RequestBuilder, Response};
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const TOKEN: &str = "test-admin-token-0123456789";
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The `civitas` binary with a clean environment: no CIVITAS_* variables leak in from
+/// the developer's shell, and the working directory is a fresh temporary one.
+pub fn civitas(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_civitas"));
+    command.current_dir(dir).env_remove("RUST_LOG");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CIVITAS_") {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+/// Runs `civitas` to completion.
+pub fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    civitas(dir)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("civitas runs")
+}
+
+pub struct Server {
+    child: Option<Child>,
+    pub base: String,
+    pub client: Client,
+    pub dir: TempDir,
+    log: PathBuf,
+}
+
+/// How to start a server: the storage URL and extra environment.
+pub struct Options {
+    pub storage: String,
+    pub seed: bool,
+    pub env: Vec<(String, String)>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            storage: "mem://".into(),
+            seed: true,
+            env: Vec::new(),
+        }
+    }
+}
+
+impl Server {
+    /// A seeded in-memory server.
+    pub async fn start() -> Server {
+        Server::start_with(Options::default(), TempDir::new().expect("temp dir")).await
+    }
+
+    pub async fn start_with(options: Options, dir: TempDir) -> Server {
+        let log = dir
+            .path()
+            .join(format!("server-{}.log", std::process::id()));
+        let log_file = fs::File::create(&log).expect("log file");
+        let mut command = civitas(dir.path());
+        command.arg("serve");
+        if options.seed {
+            command.arg("--seed");
+        }
+        command
+            .env("CIVITAS_SERVER__BIND", "127.0.0.1:0")
+            .env("CIVITAS_STORAGE__URL", &options.storage)
+            .env("CIVITAS_AUTH__ADMIN_TOKEN", TOKEN)
+            .env("CIVITAS_LOG__LEVEL", "info,surrealdb=warn,surrealkv=warn")
+            .envs(options.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdout(Stdio::null())
+            .stderr(log_file);
+        let child = command.spawn().expect("civitas serve starts");
+        let mut server = Server {
+            child: Some(child),
+            base: String::new(),
+            client: Client::new(),
+            dir,
+            log,
+        };
+        server.base = server.wait_for_address().await;
+        server
+    }
+
+    async fn wait_for_address(&mut self) -> String {
+        let started = Instant::now();
+        loop {
+            let text = fs::read_to_string(&self.log).unwrap_or_default();
+            if let Some(rest) = text.split("listening on http://").nth(1) {
+                let address: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+                return format!("http://{}", strip_ansi(&address));
+            }
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
+                panic!("server exited with {status} before listening:\n{text}");
+            }
+            assert!(
+                started.elapsed() < START_TIMEOUT,
+                "server did not start:\n{text}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.client.get(self.url(path))
+    }
+
+    /// A request to the admin API with the right token.
+    pub fn admin(&self, method: reqwest::Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, self.url(&format!("/api/v1/admin{path}")))
+            .bearer_auth(TOKEN)
+    }
+
+    pub fn log(&self) -> String {
+        strip_ansi(&fs::read_to_string(&self.log).unwrap_or_default())
+    }
+
+    /// Sends SIGTERM and waits for a graceful exit.
+    pub fn stop(&mut self) -> ExitStatus {
+        let mut child = self.child.take().expect("server still running");
+        let killed = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        assert!(killed.is_ok_and(|s| s.success()), "kill -TERM works");
+        let started = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().expect("wait on server") {
+                return status;
+            }
+            if started.elapsed() > START_TIMEOUT {
+                let _ = child.kill();
+                panic!("server ignored SIGTERM:\n{}", self.log());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Stops this server and hands back its directory, to start another on the same data.
+    pub fn into_dir(mut self) -> TempDir {
+        self.stop();
+        let dir = TempDir::new().expect("placeholder dir");
+        std::mem::replace(&mut self.dir, dir)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for next in chars.by_ref() {
+                if next.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The status and JSON body of a response.
+pub async fn json(response: reqwest::Result<Response>) -> (u16, Value) {
+    let response = response.expect("request reaches the server");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body reads");
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    (status, body)
+}
+
+/// Asserts an error answer: its status and stable code.
+pub async fn expect_error(response: reqwest::Result<Response>, status: u16, code: &str) -> Value {
+    let (actual, body) = json(response).await;
+    assert_eq!(actual, status, "status for {code}: {body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    body
+}
+
+/// The slugs of a list response, in order.
+pub fn slugs(body: &Value) -> Vec<String> {
+    body["data"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|e| e["slug"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

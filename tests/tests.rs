@@ -1,0 +1,11 @@
+//! End-to-end tests: the real `civitas` binary on an ephemeral port, with the real
+//! SurrealDB engine (`mem://` or a temporary `surrealkv://` directory). One test binary,
+//! so SurrealDB is linked once.
+
+mod support;
+
+mod admin;
+mod config;
+mod openapi;
+mod persistence;
+mod public;
