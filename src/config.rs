@@ -55,6 +55,7 @@ pub struct LimitsConfig {
 pub struct ApiConfig {
     pub default_page_size: u64,
     pub max_page_size: u64,
+    pub max_include_depth: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -152,6 +153,9 @@ fn check(config: &Config) -> Result<(), (&'static str, String)> {
                 config.api.max_page_size
             ),
         ));
+    }
+    if !(1..=5).contains(&config.api.max_include_depth) {
+        return Err(("api.max_include_depth", "must be from 1 to 5".into()));
     }
     if config.limits.max_body_bytes < 1024 {
         return Err(("limits.max_body_bytes", "must be at least 1024".into()));

@@ -163,6 +163,7 @@ fn api_settings(config: &Config) -> ApiSettings {
     ApiSettings {
         default_page_size: config.api.default_page_size,
         max_page_size: config.api.max_page_size,
+        max_include_depth: config.api.max_include_depth,
         max_body_bytes: config.limits.max_body_bytes,
         admin_token: (!config.auth.admin_token.is_empty()).then(|| config.auth.admin_token.clone()),
     }

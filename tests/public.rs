@@ -15,7 +15,7 @@ async fn lists_the_demo_pages_in_their_order() {
     );
     assert_eq!(
         body["meta"],
-        json!({"page": {"number": 1, "size": 20, "total_pages": 1}, "total": 3})
+        json!({"page": {"number": 1, "size": 20, "total_pages": 1, "next": null}, "total": 3})
     );
     let first = &body["data"][0];
     assert_eq!(first["title"], "Who we are");
@@ -135,9 +135,10 @@ async fn pages_and_sorts_lists() {
     };
     let (_, first) = json(page("sort=name&page[size]=2").await).await;
     assert_eq!(first["meta"]["total"], 5);
-    assert_eq!(
-        first["meta"]["page"],
-        json!({"number": 1, "size": 2, "total_pages": 3})
+    assert_eq!(first["meta"]["page"]["total_pages"], 3);
+    assert!(
+        first["meta"]["page"]["next"].is_string(),
+        "a cursor to the next page"
     );
     let (_, third) = json(page("sort=name&page[size]=2&page[number]=3").await).await;
     assert_eq!(third["data"].as_array().map(Vec::len), Some(1));

@@ -1,7 +1,5 @@
 //! Admin routes: create, read, change, publish and delete entries of any status.
 
-use civitas_core::Status;
-use civitas_core::query::{PageRequest, parse_sort};
 use civitas_store::Entry;
 use poem::Request;
 use poem_openapi::param::{Path, Query};
@@ -12,7 +10,8 @@ use serde_json::Value;
 use crate::auth::AdminAuth;
 use crate::content::{self, body_object};
 use crate::envelope;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
+use crate::listing::{self, Audience};
 use crate::params::allow_only;
 use crate::public::ApiTags;
 use crate::state::SharedState;
@@ -34,8 +33,6 @@ pub enum Deleted {
     #[oai(status = 204)]
     Deleted,
 }
-
-const ADMIN_LIST_PARAMETERS: [&str; 4] = ["sort", "page[number]", "page[size]", "status"];
 
 impl AdminApi {
     async fn existing(
@@ -69,7 +66,9 @@ fn entry_id(entry: &Entry) -> String {
 impl AdminApi {
     /// List entries of any status
     ///
-    /// Drafts and published entries together, newest first unless `sort` says otherwise.
+    /// Drafts and published entries together, with the public list's query language
+    /// (`filter`, `sort`, `page[...]`, `fields`, `include`, `q`; see `listEntries`) plus
+    /// `status`. Private fields are shown; `include` embeds entries of any status.
     #[oai(
         path = "/content/:type_id",
         method = "get",
@@ -82,40 +81,36 @@ impl AdminApi {
         /// Content type id, e.g. `post`.
         type_id: Path<String>,
         /// Only entries with this status: `draft`, `published`, `scheduled` or `archived`.
-        status: Query<Option<String>>,
-        /// Order, as on the public list (e.g. `-updated_at`). Default: `-updated_at`.
-        sort: Query<Option<String>>,
+        #[oai(name = "status")]
+        _status: Query<Option<String>>,
+        /// Conditions, `filter[field][op]=value`, as on the public list.
+        #[oai(name = "filter", style = "deep_object", explode = true)]
+        _filter: Query<Option<String>>,
+        /// Order, as on the public list.
+        #[oai(name = "sort")]
+        _sort: Query<Option<String>>,
         /// Page to return, from 1.
         #[oai(name = "page[number]")]
-        page_number: Query<Option<u64>>,
+        _page_number: Query<Option<u64>>,
         /// Entries per page, from 1 to `api.max_page_size`.
         #[oai(name = "page[size]")]
-        page_size: Query<Option<u64>>,
+        _page_size: Query<Option<u64>>,
+        /// Cursor from `meta.page.next`.
+        #[oai(name = "page[after]")]
+        _page_after: Query<Option<String>>,
+        /// Only these fields, comma-separated.
+        #[oai(name = "fields")]
+        _fields: Query<Option<String>>,
+        /// References to embed, comma-separated dotted paths.
+        #[oai(name = "include")]
+        _include: Query<Option<String>>,
+        /// Full-text search.
+        #[oai(name = "q")]
+        _q: Query<Option<String>>,
     ) -> Result<Json<Value>, ApiError> {
-        allow_only(request, &ADMIN_LIST_PARAMETERS)?;
-        let content_type = self.state.content_type(&type_id)?;
-        let settings = &self.state.settings;
-        let page = PageRequest::new(
-            page_number.0,
-            page_size.0,
-            settings.default_page_size,
-            settings.max_page_size,
-        )?;
-        let sort = parse_sort(&content_type, sort.0.as_deref().unwrap_or("-updated_at"))?;
-        let status = match status.0.as_deref() {
-            None => None,
-            Some(text) => Some(Status::parse(text).ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::InvalidParameter,
-                    format!(
-                        "`status` must be draft, published, scheduled or archived, not `{text}`"
-                    ),
-                )
-            })?),
-        };
-        let list_request = civitas_store::ListRequest { status, sort, page };
-        let result = self.state.store.list(&content_type, &list_request).await?;
-        Ok(Json(envelope::list(result, page, envelope::admin_entry)))
+        Ok(Json(
+            listing::list(&self.state, request, &type_id, Audience::Admin).await?,
+        ))
     }
 
     /// Create an entry
@@ -166,10 +161,16 @@ impl AdminApi {
         type_id: Path<String>,
         /// The entry's id or slug.
         id: Path<String>,
+        /// Only these fields, comma-separated.
+        #[oai(name = "fields")]
+        _fields: Query<Option<String>>,
+        /// References to embed, e.g. `authors`; entries of any status.
+        #[oai(name = "include")]
+        _include: Query<Option<String>>,
     ) -> Result<Json<Value>, ApiError> {
-        allow_only(request, &[])?;
-        let (_, entry) = self.existing(&type_id, &id).await?;
-        Ok(Json(envelope::one(envelope::admin_entry(entry))))
+        Ok(Json(
+            listing::one(&self.state, request, &type_id, &id, Audience::Admin).await?,
+        ))
     }
 
     /// Replace an entry

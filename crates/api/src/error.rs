@@ -43,7 +43,13 @@ error_codes! {
     InvalidParameter = "invalid_parameter", BAD_REQUEST, "A query, path or header parameter has a value of the wrong kind.";
     UnknownParameter = "unknown_parameter", BAD_REQUEST, "The request has a query parameter this route does not take.";
     InvalidSort = "invalid_sort", BAD_REQUEST, "`sort` names a field that does not exist or is not indexed.";
-    InvalidPage = "invalid_page", BAD_REQUEST, "`page[number]` or `page[size]` is out of range.";
+    InvalidPage = "invalid_page", BAD_REQUEST, "`page[number]`, `page[size]` or `limit` is out of range, or both `page[number]` and `page[after]` are given.";
+    InvalidCursor = "invalid_cursor", BAD_REQUEST, "`page[after]` is not a cursor from `meta.page.next` for this `sort`.";
+    UnknownField = "unknown_field", BAD_REQUEST, "A filter or `fields` names a field the type does not have (or a private one, on public routes).";
+    UnknownOperator = "unknown_operator", BAD_REQUEST, "A filter names an operator that does not exist or does not apply to the field's kind.";
+    InvalidValue = "invalid_value", BAD_REQUEST, "A filter value does not fit the field's kind, or a parameter is repeated or over its limit.";
+    InvalidInclude = "invalid_include", BAD_REQUEST, "`include` names something that is not a reference field, or goes deeper than `api.max_include_depth`.";
+    InvalidSearch = "invalid_search", BAD_REQUEST, "`q` is empty or too long, or the type has no searchable fields.";
     Unauthorized = "unauthorized", UNAUTHORIZED, "The admin API needs `Authorization: Bearer <token>` with a valid token.";
     TypeNotFound = "type_not_found", NOT_FOUND, "No content type has this id.";
     EntryNotFound = "entry_not_found", NOT_FOUND, "No entry has this id (or slug, on public routes; public routes only see published entries).";
@@ -237,10 +243,22 @@ impl From<QueryError> for ApiError {
     fn from(error: QueryError) -> ApiError {
         let code = match error.code {
             QueryErrorCode::UnknownParameter => ErrorCode::UnknownParameter,
+            QueryErrorCode::RepeatedParameter => ErrorCode::InvalidParameter,
             QueryErrorCode::InvalidSort => ErrorCode::InvalidSort,
             QueryErrorCode::InvalidPage => ErrorCode::InvalidPage,
+            QueryErrorCode::InvalidCursor => ErrorCode::InvalidCursor,
+            QueryErrorCode::UnknownField => ErrorCode::UnknownField,
+            QueryErrorCode::UnknownOperator => ErrorCode::UnknownOperator,
+            QueryErrorCode::InvalidValue => ErrorCode::InvalidValue,
+            QueryErrorCode::InvalidInclude => ErrorCode::InvalidInclude,
+            QueryErrorCode::InvalidSearch => ErrorCode::InvalidSearch,
         };
-        ApiError::new(code, error.message)
+        let detail = ErrorDetail {
+            field: error.parameter.clone(),
+            code: code.as_str().to_owned(),
+            message: error.message.clone(),
+        };
+        ApiError::new(code, error.message).with_details(vec![detail])
     }
 }
 

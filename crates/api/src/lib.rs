@@ -6,6 +6,7 @@ mod auth;
 mod content;
 mod envelope;
 pub mod error;
+mod listing;
 mod middleware;
 pub mod openapi;
 mod params;

@@ -9,15 +9,20 @@ use poem::{Body, Endpoint, IntoResponse, Request, Response, Result};
 
 use crate::error::{ApiError, ErrorCode};
 
-/// One log line per request: method, path, status and duration.
+/// One log line per request: method, path, status, duration and database queries. The
+/// count also goes out as `Server-Timing: db;desc="N queries"`, so clients and tests can
+/// see what a request cost.
 pub async fn log_request<E: Endpoint>(next: Arc<E>, request: Request) -> Result<Response> {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let response = next.get_response(request).await;
+    let (mut response, queries) = civitas_store::count_queries(next.get_response(request)).await;
     let status = response.status().as_u16();
     let millis = started.elapsed().as_secs_f64() * 1000.0;
-    tracing::info!(target: "civitas::http", %method, %path, status, duration_ms = format!("{millis:.2}"), "request");
+    if let Ok(value) = format!("db;desc=\"{queries} queries\", total;dur={millis:.2}").parse() {
+        response.headers_mut().insert("server-timing", value);
+    }
+    tracing::info!(target: "civitas::http", %method, %path, status, duration_ms = format!("{millis:.2}"), queries, "request");
     Ok(response)
 }
 

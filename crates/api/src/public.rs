@@ -1,9 +1,8 @@
 //! Public routes: content types and published entries, no token needed.
 
+use civitas_core::ContentType;
 use civitas_core::definition::TypeDefinition;
-use civitas_core::query::{PageRequest, parse_sort};
-use civitas_core::{ContentType, Status};
-use civitas_store::ListRequest;
+
 use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -11,7 +10,8 @@ use poem_openapi::{OpenApi, Tags};
 use serde_json::{Value, json};
 
 use crate::envelope;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
+use crate::listing::{self, Audience};
 use crate::params::allow_only;
 use crate::state::SharedState;
 
@@ -27,9 +27,6 @@ pub struct PublicApi {
     pub state: SharedState,
 }
 
-/// The query parameters the list route takes.
-pub const LIST_PARAMETERS: [&str; 3] = ["sort", "page[number]", "page[size]"];
-
 /// A content type as the public sees it: private fields are not listed.
 pub fn public_type(content_type: &ContentType) -> Value {
     let mut definition = TypeDefinition::from(content_type);
@@ -37,6 +34,9 @@ pub fn public_type(content_type: &ContentType) -> Value {
     serde_json::to_value(definition).unwrap_or(Value::Null)
 }
 
+// List handlers take each documented query parameter as an argument: that is how
+// poem-openapi describes them in the spec.
+#[allow(clippy::too_many_arguments)]
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Public")]
 impl PublicApi {
     /// Liveness check
@@ -78,8 +78,10 @@ impl PublicApi {
 
     /// List published entries
     ///
-    /// Published entries of one type, a page at a time. `meta.total` counts the whole
-    /// list; `meta.page.total_pages` is the number of pages at this page size.
+    /// Published entries of one type, a page at a time, filtered, sorted, searched and
+    /// with relations embedded; see the README's query language section. `meta.total`
+    /// counts the whole list; `meta.page.next` is the cursor of the next page (`null` on
+    /// the last page, and for relevance-ordered search results).
     #[oai(
         path = "/content/:type_id",
         method = "get",
@@ -90,40 +92,83 @@ impl PublicApi {
         request: &Request,
         /// Content type id, e.g. `post`.
         type_id: Path<String>,
-        /// Order, as comma-separated field names; `-` before a name sorts descending,
-        /// e.g. `-published_at,title`. Allowed: `slug`, `created_at`, `updated_at`,
-        /// `published_at` and the type's indexed fields. Default: the type's
-        /// `default_sort`. Ties are broken by id, so the order is stable.
-        sort: Query<Option<String>>,
+        /// Conditions, as `filter[field][op]=value` (deepObject style): `op` is one of eq, ne,
+        /// lt, lte, gt, gte, in, nin (comma-separated values), contains (text, case-insensitive;
+        /// lists: holds the value), starts_with (text, case-insensitive), null (true/false).
+        /// `filter[field]=value` means eq. Several filters are ANDed; `filter[or][N][field][op]`
+        /// groups are ORed. `filter[reference.field][op]` tests referenced entries, e.g.
+        /// `filter[authors.slug][eq]=john-marwel`. Values are parsed by the field's kind.
+        #[oai(name = "filter", style = "deep_object", explode = true)]
+        _filter: Query<Option<String>>,
+        /// Order, as comma-separated field names; `-` before a name sorts descending, e.g.
+        /// `-published_at,title`. Allowed: `slug`, `created_at`, `updated_at`,
+        /// `published_at` and the type's indexed fields. Default: the type's `default_sort`,
+        /// or relevance with `q`. Ties are broken by id, so the order is stable.
+        #[oai(name = "sort")]
+        _sort: Query<Option<String>>,
         /// Page to return, from 1.
         #[oai(name = "page[number]")]
-        page_number: Query<Option<u64>>,
+        _page_number: Query<Option<u64>>,
         /// Entries per page, from 1 to `api.max_page_size` (default `api.default_page_size`).
         #[oai(name = "page[size]")]
-        page_size: Query<Option<u64>>,
+        _page_size: Query<Option<u64>>,
+        /// Cursor from `meta.page.next`: the page after it. Stays exact while entries are
+        /// added or removed, and costs the same at any depth. Not with `page[number]`.
+        #[oai(name = "page[after]")]
+        _page_after: Query<Option<String>>,
+        /// Only these fields, comma-separated (system fields are always included).
+        #[oai(name = "fields")]
+        _fields: Query<Option<String>>,
+        /// References to embed, comma-separated dotted paths, e.g. `authors` or
+        /// `parent.parent`; at most `api.max_include_depth` levels. Only published entries
+        /// are embedded. Each level costs one database query for the whole page.
+        #[oai(name = "include")]
+        _include: Query<Option<String>>,
+        /// Full-text search over the type's searchable fields, ranked by relevance.
+        #[oai(name = "q")]
+        _q: Query<Option<String>>,
     ) -> Result<Json<Value>, ApiError> {
-        allow_only(request, &LIST_PARAMETERS)?;
-        let content_type = self.state.content_type(&type_id)?;
+        Ok(Json(
+            listing::list(&self.state, request, &type_id, Audience::Public).await?,
+        ))
+    }
+
+    /// Search all content
+    ///
+    /// Full-text search across every type with searchable fields; published entries only,
+    /// best first. Each hit has its type, id, slug, title, score and a snippet: HTML-escaped
+    /// text around the first match, matches wrapped in `<mark>`.
+    #[oai(path = "/search", method = "get", operation_id = "searchAll")]
+    async fn search(
+        &self,
+        request: &Request,
+        /// The words to look for.
+        q: Query<String>,
+        /// Most hits to return, 1 to `api.max_page_size` (default `api.default_page_size`).
+        limit: Query<Option<u64>>,
+    ) -> Result<Json<Value>, ApiError> {
+        allow_only(request, &["q", "limit"])?;
         let settings = &self.state.settings;
-        let page = PageRequest::new(
-            page_number.0,
-            page_size.0,
-            settings.default_page_size,
-            settings.max_page_size,
-        )?;
-        let sort = match sort.0.as_deref() {
-            Some(text) => parse_sort(&content_type, text)?,
-            None => content_type.default_sort.clone(),
-        };
-        let list_request = ListRequest {
-            status: Some(Status::Published),
-            sort,
-            page,
-        };
-        let result = self.state.store.list(&content_type, &list_request).await?;
-        Ok(Json(envelope::list(result, page, |e| {
-            envelope::public_entry(&content_type, e)
-        })))
+        let limit = limit.0.unwrap_or(settings.default_page_size);
+        if !(1..=settings.max_page_size).contains(&limit) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidPage,
+                format!("`limit` must be from 1 to {}", settings.max_page_size),
+            ));
+        }
+        let text = q.0.trim();
+        if text.is_empty() || text.chars().count() > 200 {
+            return Err(ApiError::new(
+                ErrorCode::InvalidSearch,
+                "`q` must hold 1 to 200 characters",
+            ));
+        }
+        let hits = self.state.store.search_all(text, limit as usize).await?;
+        let data: Vec<Value> = hits
+            .into_iter()
+            .map(|hit| json!({"type": hit.type_id, "id": hit.id, "slug": hit.slug, "title": hit.title, "score": hit.score, "snippet": hit.snippet}))
+            .collect();
+        Ok(Json(envelope::one(data)))
     }
 
     /// Get a published entry
@@ -141,18 +186,22 @@ impl PublicApi {
         type_id: Path<String>,
         /// The entry's id or its slug.
         id_or_slug: Path<String>,
+        /// Only these fields, comma-separated (system fields are always included).
+        #[oai(name = "fields")]
+        _fields: Query<Option<String>>,
+        /// References to embed, e.g. `authors`; published entries only.
+        #[oai(name = "include")]
+        _include: Query<Option<String>>,
     ) -> Result<Json<Value>, ApiError> {
-        allow_only(request, &[])?;
-        let content_type = self.state.content_type(&type_id)?;
-        let entry = self
-            .state
-            .store
-            .find(&content_type, &id_or_slug, Some(Status::Published))
-            .await?
-            .ok_or_else(|| ApiError::entry_not_found(&type_id, &id_or_slug))?;
-        Ok(Json(envelope::one(envelope::public_entry(
-            &content_type,
-            entry,
-        ))))
+        Ok(Json(
+            listing::one(
+                &self.state,
+                request,
+                &type_id,
+                &id_or_slug,
+                Audience::Public,
+            )
+            .await?,
+        ))
     }
 }

@@ -12,6 +12,8 @@ use crate::error::ApiError;
 pub struct ApiSettings {
     pub default_page_size: u64,
     pub max_page_size: u64,
+    /// How many reference levels `include` may follow.
+    pub max_include_depth: usize,
     pub max_body_bytes: usize,
     /// The bootstrap admin token; `None` turns the admin API off.
     pub admin_token: Option<String>,

@@ -1,5 +1,7 @@
 //! A content type: the checked, ready-to-use form of a type definition.
 
+use serde_json::{Map, Value};
+
 use crate::field::Field;
 use crate::query::SortKey;
 
@@ -28,5 +30,14 @@ impl ContentType {
     /// Fields the public API may show.
     pub fn public_fields(&self) -> impl Iterator<Item = &Field> {
         self.fields.iter().filter(|f| !f.private)
+    }
+
+    /// Removes what the public must not see from an entry: private fields and the
+    /// identity of whoever last changed it.
+    pub fn strip_private(&self, entry: &mut Map<String, Value>) {
+        entry.shift_remove("updated_by");
+        for field in self.fields.iter().filter(|f| f.private) {
+            entry.shift_remove(&field.name);
+        }
     }
 }

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::Utc;
-use civitas_core::query::{PageRequest, SortKey};
 use civitas_core::slug::{numbered, slugify};
 use civitas_core::validate::Document;
 use civitas_core::{ContentType, FieldError, FieldKind, Status, SystemField, TypeRegistry};
@@ -15,7 +14,9 @@ use surrealdb::types::{Object, RecordId, Value};
 
 use crate::connect::{StorageSettings, connect};
 use crate::convert::{datetime_to_db, field_to_db, from_db, now_to_db, object_from_db};
+use crate::counts::CountCache;
 use crate::error::{StoreError, unique_violation};
+use crate::metrics::record_query;
 use crate::schema::{self, ident};
 
 /// An entry as the API shows it: system fields first, then the type's fields in schema
@@ -31,22 +32,6 @@ pub fn is_entry_id(key: &str) -> bool {
             .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
 }
 
-/// Which entries a list returns, in which order.
-#[derive(Debug, Clone)]
-pub struct ListRequest {
-    /// Only entries with this status; all statuses when `None`.
-    pub status: Option<Status>,
-    pub sort: Vec<SortKey>,
-    pub page: PageRequest,
-}
-
-/// One page of a list, with the number of entries in the whole list.
-#[derive(Debug, Clone)]
-pub struct ListPage {
-    pub entries: Vec<Entry>,
-    pub total: u64,
-}
-
 /// How many numbered slugs (`title-2`, `title-3`, ...) to try before falling back to a
 /// slug made unique by the entry id.
 const SLUG_ATTEMPTS: u32 = 50;
@@ -56,6 +41,7 @@ const SLUG_ATTEMPTS: u32 = 50;
 pub struct Store {
     db: Surreal<Any>,
     registry: Arc<TypeRegistry>,
+    pub(crate) counts: Arc<CountCache>,
 }
 
 impl Store {
@@ -66,7 +52,17 @@ impl Store {
     ) -> Result<Store, surrealdb::Error> {
         let db = connect(settings).await?;
         schema::apply(&db, &registry).await?;
-        Ok(Store { db, registry })
+        Ok(Store {
+            db,
+            registry,
+            counts: Arc::default(),
+        })
+    }
+
+    /// Every statement goes through here, so each request's round trips are counted.
+    pub(crate) fn query(&self, sql: impl Into<String>) -> surrealdb::method::Query<'_, Any> {
+        record_query();
+        self.db.query(sql.into())
     }
 
     pub fn registry(&self) -> &TypeRegistry {
@@ -86,15 +82,14 @@ impl Store {
             "true"
         };
         let query = if is_entry_id(id_or_slug) {
-            self.db
-                .query(format!("SELECT * FROM $rid WHERE {status_test}"))
+            self.query(format!("SELECT * FROM $rid WHERE {status_test}"))
                 .bind(("rid", record_id(content_type, id_or_slug)))
         } else {
             let sql = format!(
                 "SELECT * FROM {} WHERE slug = $slug AND {status_test} LIMIT 1",
                 ident(&content_type.id)
             );
-            self.db.query(sql).bind(("slug", id_or_slug.to_owned()))
+            self.query(sql).bind(("slug", id_or_slug.to_owned()))
         };
         let rows: Vec<Value> = query
             .bind(("status", status.map(|s| s.as_str().to_owned())))
@@ -105,57 +100,6 @@ impl Store {
             .into_iter()
             .next()
             .map(|row| entry_from_row(content_type, row)))
-    }
-
-    /// A page of entries and the size of the whole list.
-    pub async fn list(
-        &self,
-        content_type: &ContentType,
-        request: &ListRequest,
-    ) -> Result<ListPage, StoreError> {
-        let table = ident(&content_type.id);
-        let filter = if request.status.is_some() {
-            "WHERE status = $status"
-        } else {
-            ""
-        };
-        let order: Vec<String> = request
-            .sort
-            .iter()
-            .map(|key| {
-                format!(
-                    "{} {}",
-                    ident(key.field.name()),
-                    if key.descending { "DESC" } else { "ASC" }
-                )
-            })
-            .chain(std::iter::once("id ASC".to_owned()))
-            .collect();
-        let sql = format!(
-            "SELECT * FROM {table} {filter} ORDER BY {} LIMIT $limit START $start;\n\
-             SELECT count() AS total FROM {table} {filter} GROUP ALL;",
-            order.join(", ")
-        );
-        let mut response = self
-            .db
-            .query(sql)
-            .bind(("status", request.status.map(|s| s.as_str().to_owned())))
-            .bind(("limit", request.page.size as i64))
-            .bind(("start", request.page.offset() as i64))
-            .await?
-            .check()?;
-        let rows: Vec<Value> = response.take(0)?;
-        let totals: Vec<Value> = response.take(1)?;
-        let total = totals
-            .into_iter()
-            .next()
-            .and_then(|row| from_db(row).get("total").and_then(Json::as_u64))
-            .unwrap_or(0);
-        let entries = rows
-            .into_iter()
-            .map(|row| entry_from_row(content_type, row))
-            .collect();
-        Ok(ListPage { entries, total })
     }
 
     /// Replaces each reference (an id or a slug) with the id of an existing entry of the
@@ -215,7 +159,7 @@ impl Store {
     }
 
     /// Maps each key (id or slug) that exists in `type_id` to its entry id.
-    async fn lookup_keys(
+    pub(crate) async fn lookup_keys(
         &self,
         type_id: &str,
         keys: &[String],
@@ -230,7 +174,6 @@ impl Store {
             ident(type_id)
         );
         let mut response = self
-            .db
             .query(sql)
             .bind(("rids", rids))
             .bind(("slugs", slugs.into_iter().cloned().collect::<Vec<String>>()))
@@ -280,7 +223,6 @@ impl Store {
         content.insert("updated_by".to_owned(), Value::String(actor.to_owned()));
         loop {
             let result = self
-                .db
                 .query("CREATE ONLY $rid CONTENT $content RETURN AFTER")
                 .bind(("rid", record_id(content_type, &id)))
                 .bind(("content", content.clone()))
@@ -288,6 +230,7 @@ impl Store {
                 .check();
             match result {
                 Ok(mut response) => {
+                    self.counts.invalidate();
                     let row: Value = response.take(0)?;
                     return Ok(entry_from_row(content_type, row));
                 }
@@ -344,7 +287,6 @@ impl Store {
             ident(&content_type.id)
         );
         let rows: Vec<Value> = self
-            .db
             .query(sql)
             .bind(("slug", slug.to_owned()))
             .await?
@@ -428,7 +370,6 @@ impl Store {
             "UPDATE $rid SET {set}, updated_at = $now, updated_by = $actor, revision += 1 RETURN AFTER"
         );
         let result = self
-            .db
             .query(sql)
             .bind(values)
             .bind(("rid", record_id(content_type, id)))
@@ -436,6 +377,7 @@ impl Store {
             .bind(("actor", actor.to_owned()))
             .await?
             .check();
+        self.counts.invalidate();
         let rows: Vec<Value> = match result {
             Ok(mut response) => response.take(0)?,
             Err(error) => {
@@ -457,7 +399,6 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let rows: Vec<Value> = self
-            .db
             .query("DELETE $rid RETURN BEFORE")
             .bind(("rid", record_id(content_type, id)))
             .await?
@@ -500,7 +441,7 @@ fn fields_to_db(content_type: &ContentType, document: &Document) -> Object {
 }
 
 /// Orders a stored row as the API shows it, dropping anything the schema no longer has.
-fn entry_from_row(content_type: &ContentType, row: Value) -> Entry {
+pub(crate) fn entry_from_row(content_type: &ContentType, row: Value) -> Entry {
     let mut stored = match row {
         Value::Object(object) => object_from_db(object),
         _ => Map::new(),

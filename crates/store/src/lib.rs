@@ -6,12 +6,21 @@
 //! generated SurrealQL (table and field names) come from the validated schema, never
 //! from a request.
 
+mod compile;
 mod connect;
 mod convert;
+mod counts;
 mod entries;
 mod error;
+mod include;
+mod list;
+mod metrics;
 mod schema;
+mod search;
 
 pub use connect::{StorageSettings, connect};
-pub use entries::{Entry, ListPage, ListRequest, Store, is_entry_id};
+pub use entries::{Entry, Store, is_entry_id};
 pub use error::StoreError;
+pub use list::ListPage;
+pub use metrics::count_queries;
+pub use search::SearchHit;

@@ -15,6 +15,12 @@ use surrealdb::engine::any::Any;
 
 const UNIQUE_PREFIX: &str = "uq_";
 const SORT_PREFIX: &str = "ix_status_";
+const FULLTEXT_PREFIX: &str = "ft_";
+
+/// The analyzer for full-text indexes: words split on blanks and character classes,
+/// lowercased, accents folded, English stemming ("cities" finds "city").
+const ANALYZER: &str = "civitas_text";
+const DEFINE_ANALYZER: &str = "DEFINE ANALYZER IF NOT EXISTS civitas_text TOKENIZERS blank,class FILTERS lowercase,ascii,snowball(english);";
 
 /// Quotes an identifier from the schema (already restricted to `[a-z0-9_]`), so names
 /// that are SurrealQL keywords, such as `order`, are still read as field names.
@@ -106,6 +112,14 @@ fn wanted_indexes(content_type: &ContentType) -> Vec<(String, String)> {
             sorted.push(field.name.clone());
         }
     }
+    let searchable = content_type.fields.iter().filter(|f| f.searchable);
+    for (field, path) in searchable.zip(crate::compile::searchable_paths(content_type)) {
+        let name = &field.name;
+        indexes.push((
+            format!("{FULLTEXT_PREFIX}{name}"),
+            format!("FIELDS {path} FULLTEXT ANALYZER {ANALYZER} BM25 HIGHLIGHTS"),
+        ));
+    }
     for name in sorted {
         indexes.push((
             format!("{SORT_PREFIX}{name}"),
@@ -125,7 +139,9 @@ fn wanted_indexes(content_type: &ContentType) -> Vec<(String, String)> {
 }
 
 fn is_ours(index: &str) -> bool {
-    index.starts_with(UNIQUE_PREFIX) || index.starts_with(SORT_PREFIX)
+    [UNIQUE_PREFIX, SORT_PREFIX, FULLTEXT_PREFIX]
+        .iter()
+        .any(|prefix| index.starts_with(prefix))
 }
 
 /// Brings the database in line with the content types. Safe to run at every start.
@@ -133,6 +149,7 @@ pub(crate) async fn apply(
     db: &Surreal<Any>,
     registry: &TypeRegistry,
 ) -> Result<(), surrealdb::Error> {
+    db.query(DEFINE_ANALYZER).await?.check()?;
     for content_type in registry.iter() {
         db.query(define_table(content_type)).await?.check()?;
         let existing = existing_indexes(db, &content_type.id).await?;
@@ -198,5 +215,6 @@ mod tests {
         assert!(names.contains(&"uq_slug".to_owned()));
         assert!(names.contains(&"ix_status_order".to_owned()));
         assert!(names.contains(&"ix_status_published_at".to_owned()));
+        assert!(names.contains(&"ft_body".to_owned()), "{names:?}");
     }
 }

@@ -1,8 +1,8 @@
-//! The list-query model: sorting and paging, parsed from request parameters against a
-//! content type so that only the schema's own field names ever reach the store.
+//! Sorting: `sort=-published_at,title`, checked against the content type.
 
 use crate::content_type::ContentType;
 use crate::entry::SystemField;
+use crate::query::{QueryError, QueryErrorCode};
 
 /// A field a list can be ordered by.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,33 +32,6 @@ impl SortKey {
         SortKey {
             field: SortField::System(field),
             descending: true,
-        }
-    }
-}
-
-/// A query parameter that cannot be used, with a stable code that names the problem.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct QueryError {
-    pub code: QueryErrorCode,
-    /// The request parameter at fault, e.g. `sort` or `page[size]`.
-    pub parameter: String,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueryErrorCode {
-    UnknownParameter,
-    InvalidSort,
-    InvalidPage,
-}
-
-impl QueryError {
-    fn new(code: QueryErrorCode, parameter: &str, message: String) -> QueryError {
-        QueryError {
-            code,
-            parameter: parameter.to_owned(),
-            message,
         }
     }
 }
@@ -115,49 +88,6 @@ pub fn format_sort(keys: &[SortKey]) -> String {
         .join(",")
 }
 
-/// Which page of a list to return. Numbers start at 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageRequest {
-    pub number: u64,
-    pub size: u64,
-}
-
-impl PageRequest {
-    /// Checks `page[number]` and `page[size]`; a size above `max_size` is an error rather
-    /// than silently cut, so a client never mistakes a short page for the end of the list.
-    pub fn new(
-        number: Option<u64>,
-        size: Option<u64>,
-        default_size: u64,
-        max_size: u64,
-    ) -> Result<PageRequest, QueryError> {
-        let number = in_range("page[number]", number, 1, u64::MAX / max_size.max(1))?;
-        let size = in_range("page[size]", size, default_size, max_size)?;
-        Ok(PageRequest { number, size })
-    }
-
-    pub fn offset(&self) -> u64 {
-        (self.number - 1) * self.size
-    }
-}
-
-fn in_range(
-    parameter: &str,
-    given: Option<u64>,
-    default: u64,
-    max: u64,
-) -> Result<u64, QueryError> {
-    match given {
-        None => Ok(default),
-        Some(n) if (1..=max).contains(&n) => Ok(n),
-        Some(n) => Err(QueryError::new(
-            QueryErrorCode::InvalidPage,
-            parameter,
-            format!("`{parameter}` must be a whole number from 1 to {max}, not {n}"),
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,19 +126,6 @@ mod tests {
         for bad in ["excerpt", "nope", "title,-title", "", "body;DROP"] {
             let err = parse_sort(&post(), bad).expect_err(bad);
             assert_eq!(err.code, QueryErrorCode::InvalidSort, "{bad}");
-        }
-    }
-
-    #[test]
-    fn pages_are_bounded() {
-        let page = PageRequest::new(Some(3), Some(10), 20, 100).expect("valid page");
-        assert_eq!(page.offset(), 20);
-        assert_eq!(
-            PageRequest::new(None, None, 20, 100).map(|p| p.size),
-            Ok(20)
-        );
-        for (number, size) in [(0, 10), (1, 101), (1, 0), (u64::MAX, 100)] {
-            assert!(PageRequest::new(Some(number), Some(size), 20, 100).is_err());
         }
     }
 }

@@ -1,0 +1,291 @@
+//! Compiles a checked list query into SurrealQL. Identifiers come from the schema (and
+//! are quoted); every value is bound as a parameter, typed by its field's kind. No text
+//! from a request is ever spliced into the statement.
+
+use civitas_core::query::{
+    Condition, Cursor, Filter, FilterValue, Operator, SortField, SortKey, Subject, Target,
+};
+use civitas_core::{ContentType, FieldKind, Status};
+use serde_json::Value as Json;
+use surrealdb::types::{Object, RecordId, Value};
+
+use crate::convert::field_to_db;
+use crate::schema::ident;
+
+/// Collects bound parameters and hands out their names.
+#[derive(Default)]
+pub(crate) struct Binder {
+    pub(crate) vars: Object,
+    next: usize,
+}
+
+impl Binder {
+    pub(crate) fn bind(&mut self, value: Value) -> String {
+        let name = format!("p{}", self.next);
+        self.next += 1;
+        self.vars.insert(name.clone(), value);
+        format!("${name}")
+    }
+}
+
+/// The SurrealQL path of a subject; rich text is tested on its Markdown.
+fn subject_expr(subject: &Subject) -> String {
+    match subject {
+        Subject::Id => "id".to_owned(),
+        Subject::System(system) => ident(system.name()),
+        Subject::Field(field) if matches!(field.kind, FieldKind::RichText(_)) => {
+            format!("{}.markdown", ident(&field.name))
+        }
+        Subject::Field(field) => ident(&field.name),
+    }
+}
+
+fn holds_many(kind: &FieldKind) -> bool {
+    matches!(
+        kind,
+        FieldKind::List { .. } | FieldKind::Reference { many: true, .. }
+    )
+}
+
+/// A filter value as SurrealDB should compare it: references become record ids (slugs
+/// were resolved to ids before compiling), datetimes become datetimes.
+fn to_db(kind: &FieldKind, value: &Json) -> Value {
+    match kind {
+        FieldKind::List { item, .. } => to_db(item, value),
+        FieldKind::Reference { to, .. } => match value.as_str() {
+            Some(id) => Value::RecordId(RecordId::new(to.as_str(), id)),
+            None => Value::None,
+        },
+        other => field_to_db(other, value),
+    }
+}
+
+fn many_to_db(kind: &FieldKind, values: &[Json]) -> Value {
+    Value::Array(values.iter().map(|v| to_db(kind, v)).collect())
+}
+
+fn lowercase(value: &FilterValue) -> Json {
+    match value {
+        FilterValue::One(Json::String(text)) => Json::String(text.to_lowercase()),
+        FilterValue::One(other) => other.clone(),
+        _ => Json::Null,
+    }
+}
+
+fn comparison(
+    expr: &str,
+    kind: &FieldKind,
+    op: Operator,
+    value: &FilterValue,
+    binder: &mut Binder,
+) -> String {
+    let many = holds_many(kind);
+    let one = |binder: &mut Binder| match value {
+        FilterValue::One(v) => binder.bind(to_db(kind, v)),
+        _ => binder.bind(Value::None),
+    };
+    let list = |binder: &mut Binder| match value {
+        FilterValue::Many(values) => binder.bind(many_to_db(kind, values)),
+        _ => binder.bind(Value::Array(Default::default())),
+    };
+    match op {
+        Operator::Eq if many => format!("{expr} CONTAINS {}", one(binder)),
+        Operator::Ne if many => format!("{expr} CONTAINSNOT {}", one(binder)),
+        Operator::In if many => format!("{expr} CONTAINSANY {}", list(binder)),
+        Operator::Nin if many => format!("{expr} CONTAINSNONE {}", list(binder)),
+        Operator::Contains if many => format!("{expr} CONTAINS {}", one(binder)),
+        Operator::Eq => format!("{expr} = {}", one(binder)),
+        Operator::Ne => format!("{expr} != {}", one(binder)),
+        Operator::Lt => format!("{expr} < {}", one(binder)),
+        Operator::Lte => format!("{expr} <= {}", one(binder)),
+        Operator::Gt => format!("{expr} > {}", one(binder)),
+        Operator::Gte => format!("{expr} >= {}", one(binder)),
+        Operator::In => format!("{expr} INSIDE {}", list(binder)),
+        Operator::Nin => format!("{expr} NOTINSIDE {}", list(binder)),
+        Operator::Contains => {
+            let needle = binder.bind(Value::from_t(lowercase(value)));
+            format!("string::contains(string::lowercase({expr} ?? ''), {needle})")
+        }
+        Operator::StartsWith => {
+            let prefix = binder.bind(Value::from_t(lowercase(value)));
+            format!("string::starts_with(string::lowercase({expr} ?? ''), {prefix})")
+        }
+        Operator::Null => match value {
+            FilterValue::Flag(false) => format!("({expr} != NONE AND {expr} != NULL)"),
+            _ => format!("({expr} = NONE OR {expr} = NULL)"),
+        },
+    }
+}
+
+fn condition(condition: &Condition, public: bool, binder: &mut Binder) -> String {
+    match &condition.target {
+        Target::Own(subject) => comparison(
+            &subject_expr(subject),
+            &condition.kind,
+            condition.op,
+            &condition.value,
+            binder,
+        ),
+        Target::Related { via, to, subject } => {
+            let inner = comparison(
+                &subject_expr(subject),
+                &condition.kind,
+                condition.op,
+                &condition.value,
+                binder,
+            );
+            let visible = if public {
+                "status = 'published' AND "
+            } else {
+                ""
+            };
+            let matching = format!(
+                "(SELECT VALUE id FROM {} WHERE {visible}{inner})",
+                ident(to)
+            );
+            let link = if holds_many(&via.kind) {
+                "CONTAINSANY"
+            } else {
+                "INSIDE"
+            };
+            format!("{} {link} {matching}", ident(&via.name))
+        }
+    }
+}
+
+fn all_of(conditions: &[Condition], public: bool, binder: &mut Binder) -> String {
+    conditions
+        .iter()
+        .map(|c| format!("({})", condition(c, public, binder)))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The WHERE clause for a list: status, filters and full-text search, without paging.
+pub(crate) fn where_clause(
+    content_type: &ContentType,
+    status: Option<Status>,
+    filter: &Filter,
+    search: Option<&str>,
+    binder: &mut Binder,
+) -> String {
+    let public = status == Some(Status::Published);
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(status) = status {
+        parts.push(format!(
+            "status = {}",
+            binder.bind(Value::String(status.as_str().to_owned()))
+        ));
+    }
+    if !filter.all.is_empty() {
+        parts.push(all_of(&filter.all, public, binder));
+    }
+    if !filter.any.is_empty() {
+        let groups: Vec<String> = filter
+            .any
+            .iter()
+            .map(|g| format!("({})", all_of(g, public, binder)))
+            .collect();
+        parts.push(format!("({})", groups.join(" OR ")));
+    }
+    if let Some(text) = search {
+        let query = binder.bind(Value::String(text.to_owned()));
+        let matches: Vec<String> = searchable_paths(content_type)
+            .iter()
+            .enumerate()
+            .map(|(n, path)| format!("{path} @{n}@ {query}"))
+            .collect();
+        parts.push(format!("({})", matches.join(" OR ")));
+    }
+    if parts.is_empty() {
+        "true".to_owned()
+    } else {
+        parts.join(" AND ")
+    }
+}
+
+/// The fields full-text search looks in, as SurrealQL paths; their order numbers the
+/// match references (`@0@`, `@1@`, ...) used for scores and highlights.
+pub(crate) fn searchable_paths(content_type: &ContentType) -> Vec<String> {
+    content_type
+        .fields
+        .iter()
+        .filter(|f| f.searchable)
+        .map(|f| subject_expr(&Subject::Field(f.clone())))
+        .collect()
+}
+
+/// The relevance of a search hit: the sum of its BM25 scores over every searchable field.
+pub(crate) fn score_expr(content_type: &ContentType) -> String {
+    let terms: Vec<String> = (0..searchable_paths(content_type).len())
+        .map(|n| format!("(search::score({n}) ?? 0)"))
+        .collect();
+    terms.join(" + ")
+}
+
+/// ORDER BY for a list; the id is always the last key, so the order is total and
+/// cursors are exact.
+pub(crate) fn order_by(sort: &[SortKey], by_relevance: bool) -> String {
+    let mut keys: Vec<String> = Vec::new();
+    if by_relevance {
+        keys.push("_score DESC".to_owned());
+    }
+    keys.extend(
+        sort.iter()
+            .map(|k| format!("{} {}", ident(k.field.name()), direction(k.descending))),
+    );
+    keys.push("id ASC".to_owned());
+    keys.join(", ")
+}
+
+fn direction(descending: bool) -> &'static str {
+    if descending { "DESC" } else { "ASC" }
+}
+
+fn sort_kind(content_type: &ContentType, field: &SortField) -> FieldKind {
+    match field {
+        SortField::System(system) => Subject::System(*system).kind(content_type),
+        SortField::Field(name) => content_type
+            .field(name)
+            .map(|f| f.kind.clone())
+            .unwrap_or(FieldKind::Json),
+    }
+}
+
+/// Entries after the cursor, in the list's order: `(k1 > v1) OR (k1 = v1 AND k2 > v2)
+/// OR ... OR (all equal AND id > vid)`, with `<` for descending keys.
+pub(crate) fn after_cursor(
+    content_type: &ContentType,
+    sort: &[SortKey],
+    cursor: &Cursor,
+    binder: &mut Binder,
+) -> String {
+    let mut equal_so_far: Vec<String> = Vec::new();
+    let mut alternatives: Vec<String> = Vec::new();
+    for (key, value) in sort.iter().zip(&cursor.values) {
+        let expr = ident(key.field.name());
+        let stored = if value.is_null() {
+            Value::None
+        } else {
+            field_to_db(&sort_kind(content_type, &key.field), value)
+        };
+        let bound = binder.bind(stored);
+        let op = if key.descending { "<" } else { ">" };
+        alternatives.push(conjunction(&equal_so_far, format!("{expr} {op} {bound}")));
+        equal_so_far.push(format!("{expr} = {bound}"));
+    }
+    let id = cursor
+        .values
+        .last()
+        .and_then(Json::as_str)
+        .unwrap_or_default();
+    let bound = binder.bind(Value::RecordId(RecordId::new(content_type.id.as_str(), id)));
+    alternatives.push(conjunction(&equal_so_far, format!("id > {bound}")));
+    format!("({})", alternatives.join(" OR "))
+}
+
+fn conjunction(prefix: &[String], last: String) -> String {
+    let mut parts = prefix.to_vec();
+    parts.push(last);
+    format!("({})", parts.join(" AND "))
+}

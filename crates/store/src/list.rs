@@ -1,0 +1,176 @@
+//! Lists: one compiled query for the page, totals from the count cache, keyset cursors,
+//! and relations embedded level by level.
+
+use civitas_core::query::{Condition, Cursor, FilterValue, ListQuery, PagePosition, format_sort};
+use civitas_core::{ContentType, FieldKind, Status};
+use serde_json::Value as Json;
+use surrealdb::types::{ToSql, Value};
+
+use crate::compile::{Binder, after_cursor, order_by, score_expr, where_clause};
+use crate::convert::from_db;
+use crate::entries::{Entry, Store, entry_from_row, is_entry_id};
+use crate::error::StoreError;
+use crate::schema::ident;
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub entries: Vec<Entry>,
+    /// Entries in the whole list (all pages).
+    pub total: u64,
+    /// Where the next page starts, when there is one and the order allows cursors.
+    pub next: Option<Cursor>,
+}
+
+/// Stands in for a reference that names no entry: it can never match a real id (ids are
+/// uppercase ULIDs), so a filter on a missing slug matches nothing instead of failing.
+const NO_ENTRY: &str = "no-such-entry";
+
+impl Store {
+    /// A page of entries; with `status`, only entries in that state (public lists pass
+    /// `Published`, which also hides unpublished entries reached through relations).
+    pub async fn list(
+        &self,
+        content_type: &ContentType,
+        status: Option<Status>,
+        query: &ListQuery,
+    ) -> Result<ListPage, StoreError> {
+        let mut query = query.clone();
+        self.resolve_filter_references(&mut query).await?;
+        let mut binder = Binder::default();
+        let filter = where_clause(
+            content_type,
+            status,
+            &query.filter,
+            query.search.as_deref(),
+            &mut binder,
+        );
+        let count_key = format!("{}|{filter}|{}", content_type.id, binder.vars.to_sql());
+        let mut page_filter = filter.clone();
+        if let PagePosition::After(cursor) = &query.page.position {
+            page_filter = format!(
+                "({filter}) AND {}",
+                after_cursor(content_type, &query.sort, cursor, &mut binder)
+            );
+        }
+        let relevance = query.search.is_some() && query.sort.is_empty();
+        let score = if query.search.is_some() {
+            format!(", {} AS _score", score_expr(content_type))
+        } else {
+            String::new()
+        };
+        let table = ident(&content_type.id);
+        let mut sql = format!(
+            "SELECT *{score} FROM {table} WHERE {page_filter} ORDER BY {} LIMIT $limit START $start;",
+            order_by(&query.sort, relevance)
+        );
+        let cached_total = self.counts.get(&count_key);
+        let generation = self.counts.generation();
+        if cached_total.is_none() {
+            sql += &format!("\nSELECT count() AS total FROM {table} WHERE {filter} GROUP ALL;");
+        }
+        let mut response = self
+            .query(sql)
+            .bind(binder.vars)
+            .bind(("limit", (query.page.size + 1) as i64))
+            .bind(("start", query.page.offset() as i64))
+            .await?
+            .check()?;
+        let rows: Vec<Value> = response.take(0)?;
+        let total = match cached_total {
+            Some(total) => total,
+            None => {
+                let totals: Vec<Value> = response.take(1)?;
+                let total = totals
+                    .into_iter()
+                    .next()
+                    .and_then(|row| from_db(row).get("total").and_then(Json::as_u64))
+                    .unwrap_or(0);
+                self.counts.put(count_key, total, generation);
+                total
+            }
+        };
+        let mut entries: Vec<Entry> = rows
+            .into_iter()
+            .map(|row| entry_from_row(content_type, row))
+            .collect();
+        let more = entries.len() as u64 > query.page.size;
+        entries.truncate(query.page.size as usize);
+        let next = match entries.last() {
+            Some(last) if more && !relevance => Some(cursor_after(&query, last)),
+            _ => None,
+        };
+        self.embed(
+            content_type,
+            &mut entries,
+            &query.include,
+            status == Some(Status::Published),
+        )
+        .await?;
+        Ok(ListPage {
+            entries,
+            total,
+            next,
+        })
+    }
+
+    /// Filters may name referenced entries by slug; the compiled query compares ids.
+    async fn resolve_filter_references(&self, query: &mut ListQuery) -> Result<(), StoreError> {
+        let conditions = query
+            .filter
+            .all
+            .iter_mut()
+            .chain(query.filter.any.iter_mut().flatten());
+        for condition in conditions {
+            let Some(to) = reference_target(condition) else {
+                continue;
+            };
+            let values: Vec<&mut Json> = match &mut condition.value {
+                FilterValue::One(value) => vec![value],
+                FilterValue::Many(values) => values.iter_mut().collect(),
+                FilterValue::Flag(_) => continue,
+            };
+            let slugs: Vec<String> = values
+                .iter()
+                .filter_map(|v| v.as_str())
+                .filter(|k| !is_entry_id(k))
+                .map(str::to_owned)
+                .collect();
+            if slugs.is_empty() {
+                continue;
+            }
+            let known = self.lookup_keys(&to, &slugs).await?;
+            for value in values {
+                if let Some(key) = value.as_str().filter(|k| !is_entry_id(k)) {
+                    *value = Json::String(
+                        known
+                            .get(key)
+                            .cloned()
+                            .unwrap_or_else(|| NO_ENTRY.to_owned()),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn reference_target(condition: &Condition) -> Option<String> {
+    match &condition.kind {
+        FieldKind::Reference { to, .. } => Some(to.clone()),
+        _ => None,
+    }
+}
+
+fn cursor_after(query: &ListQuery, last: &Entry) -> Cursor {
+    let mut values: Vec<Json> = query
+        .sort
+        .iter()
+        .map(|key| last.get(key.field.name()).cloned().unwrap_or(Json::Null))
+        .collect();
+    values.push(last.get("id").cloned().unwrap_or(Json::Null));
+    Cursor {
+        sort: format_sort(&query.sort),
+        values,
+    }
+}
