@@ -6,6 +6,8 @@ mod support;
 
 mod admin;
 mod config;
+mod fuzz;
 mod openapi;
 mod persistence;
 mod public;
+mod query;

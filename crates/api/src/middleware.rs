@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use poem::http::{Method, StatusCode, header};
 use poem::{Body, Endpoint, IntoResponse, Request, Response, Result};
+use tokio::io::AsyncReadExt;
 
 use crate::error::{ApiError, ErrorCode};
 
@@ -27,7 +28,7 @@ pub async fn log_request<E: Endpoint>(next: Arc<E>, request: Request) -> Result<
 }
 
 /// Refuses bodies over `max_bytes` with 413, whether or not the client announced the
-/// length: a chunked body is read up to the limit and no further.
+/// length: a chunked body is read up to the limit and no further into memory.
 pub fn limit_body<E: Endpoint + 'static>(
     max_bytes: usize,
 ) -> impl Fn(Arc<E>, Request) -> BodyFuture<E> + Send + Sync + 'static {
@@ -36,6 +37,11 @@ pub fn limit_body<E: Endpoint + 'static>(
 
 type BodyFuture<E> =
     std::pin::Pin<Box<dyn Future<Output = Result<<E as Endpoint>::Output>> + Send>>;
+
+/// A client that sends a somewhat oversized body gets its 413 only if the server reads
+/// (and drops) the rest first: closing mid-upload makes most clients report a broken
+/// connection instead. Bodies beyond this many times the limit are cut off at once.
+const DRAIN_FACTOR: u64 = 4;
 
 async fn limited<E: Endpoint + 'static>(
     next: Arc<E>,
@@ -48,23 +54,43 @@ async fn limited<E: Endpoint + 'static>(
             format!("the body is larger than the limit of {max_bytes} bytes"),
         )
     };
+    let drain_limit = max_bytes as u64 * DRAIN_FACTOR;
     let announced = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|length| length > max_bytes as u64) {
+    if let Some(length) = announced.filter(|length| *length > max_bytes as u64) {
+        if length <= drain_limit {
+            discard(request.take_body(), drain_limit).await;
+        }
         return Err(too_large().into());
     }
     if request.method() != Method::GET && request.method() != Method::HEAD {
-        let body = request
-            .take_body()
-            .into_bytes_limit(max_bytes)
-            .await
-            .map_err(|_| too_large())?;
-        request.set_body(Body::from_bytes(body));
+        let mut reader = request.take_body().into_async_read();
+        let mut body = Vec::new();
+        let read = (&mut reader)
+            .take(max_bytes as u64 + 1)
+            .read_to_end(&mut body)
+            .await;
+        if read.is_err() {
+            return Err(ApiError::new(ErrorCode::InvalidBody, "the body could not be read").into());
+        }
+        if body.len() > max_bytes {
+            let _ = tokio::io::copy(&mut reader.take(drain_limit), &mut tokio::io::sink()).await;
+            return Err(too_large().into());
+        }
+        request.set_body(Body::from_vec(body));
     }
     next.call(request).await
+}
+
+async fn discard(body: Body, limit: u64) {
+    let _ = tokio::io::copy(
+        &mut body.into_async_read().take(limit),
+        &mut tokio::io::sink(),
+    )
+    .await;
 }
 
 /// Gives every successful GET an ETag and answers a matching `If-None-Match` with 304,

@@ -211,7 +211,7 @@ pub(crate) fn searchable_paths(content_type: &ContentType) -> Vec<String> {
         .fields
         .iter()
         .filter(|f| f.searchable)
-        .map(|f| subject_expr(&Subject::Field(f.clone())))
+        .map(|f| subject_expr(&Subject::Field(Box::new(f.clone()))))
         .collect()
 }
 

@@ -68,7 +68,7 @@ impl Operator {
 pub enum Subject {
     Id,
     System(SystemField),
-    Field(Field),
+    Field(Box<Field>),
 }
 
 impl Subject {
@@ -100,7 +100,7 @@ impl Subject {
 pub enum Target {
     Own(Subject),
     Related {
-        via: Field,
+        via: Box<Field>,
         to: String,
         subject: Subject,
     },
@@ -172,7 +172,7 @@ pub fn resolve_target(
             let kind = subject.kind(target_type);
             Ok((
                 Target::Related {
-                    via: field.clone(),
+                    via: Box::new(field.clone()),
                     to: to.clone(),
                     subject,
                 },
@@ -196,8 +196,7 @@ fn subject(content_type: &ContentType, name: &str, public: bool) -> Result<Subje
         None => {}
     }
     visible_field(content_type, name, public)
-        .cloned()
-        .map(Subject::Field)
+        .map(|field| Subject::Field(Box::new(field.clone())))
         .ok_or_else(|| format!("`{}` has no field `{name}`", content_type.id))
 }
 

@@ -470,3 +470,32 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::query::Target;
+
+    proptest! {
+        /// Any parameters at all: the parser answers Ok or a QueryError, never panics,
+        /// and whatever it accepts names only fields of the schema.
+        #[test]
+        fn parser_never_panics_and_accepts_only_schema_names(
+            params in proptest::collection::vec(("\\PC{0,40}", "\\PC{0,40}"), 0..6)
+        ) {
+            let registry = TypeRegistry::builtin().expect("types");
+            let post = registry.get("post").expect("post").clone();
+            let limits = ListLimits { default_page_size: 20, max_page_size: 100, max_include_depth: 2 };
+            if let Ok(query) = ListQuery::parse(&params, &registry, &post, limits, true, &[]) {
+                for condition in query.filter.all.iter().chain(query.filter.any.iter().flatten()) {
+                    let name = match &condition.target {
+                        Target::Own(subject) | Target::Related { subject, .. } => subject.name().to_owned(),
+                    };
+                    prop_assert!(name == "id" || crate::SystemField::parse(&name).is_some() || registry.iter().any(|t| t.field(&name).is_some()));
+                }
+            }
+        }
+    }
+}
