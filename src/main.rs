@@ -2,6 +2,7 @@
 //! loads the demo content; `civitas openapi` prints the API description.
 
 mod config;
+mod generate;
 mod seed;
 
 use std::path::PathBuf;
@@ -46,6 +47,15 @@ enum Command {
     Seed,
     /// Print the OpenAPI document as JSON (the same as GET /api/v1/openapi.json).
     Openapi,
+    /// Fill the configured storage with generated content for benchmarks: POSTS posts,
+    /// one expert per ten posts and one partner per twenty, all published.
+    ///
+    /// Example: CIVITAS_STORAGE__URL=surrealkv://bench-data civitas generate --posts 100000
+    Generate {
+        /// How many posts to create.
+        #[arg(long, default_value_t = 10_000)]
+        posts: usize,
+    },
 }
 
 /// Exit code for a configuration or usage problem.
@@ -112,6 +122,11 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                 settings: api_settings(&config),
             });
             println!("{}", civitas_api::openapi_document(&state)?);
+        }
+        Command::Generate { posts } => {
+            let store = open_store(&config, registry).await?;
+            let made = generate::generate(&store, posts).await?;
+            println!("generated {} posts, {} experts, {} partners", made.posts, made.experts, made.partners);
         }
         Command::Seed => {
             let store = open_store(&config, registry).await?;

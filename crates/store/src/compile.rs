@@ -172,10 +172,10 @@ pub(crate) fn where_clause(
     let public = status == Some(Status::Published);
     let mut parts: Vec<String> = Vec::new();
     if let Some(status) = status {
-        parts.push(format!(
-            "status = {}",
-            binder.bind(Value::String(status.as_str().to_owned()))
-        ));
+        // Written as a literal, not bound: SurrealDB 3.3 only plans an index scan on
+        // `(status, field)` when the status is a constant (a bound `$status` scans the
+        // table). The value comes from the `Status` enum, never from a request.
+        parts.push(format!("status = '{}'", status.as_str()));
     }
     if !filter.all.is_empty() {
         parts.push(all_of(&filter.all, public, binder));
@@ -223,6 +223,13 @@ pub(crate) fn score_expr(content_type: &ContentType) -> String {
     terms.join(" + ")
 }
 
+/// Whether ties are broken by descending id: the id runs in the direction of the last
+/// sort key, because an index on `(status, field)` holds ties in id order, so `field DESC,
+/// id DESC` is one backward index scan while `field DESC, id ASC` sorts the whole table.
+pub(crate) fn id_descending(sort: &[SortKey]) -> bool {
+    sort.last().is_some_and(|key| key.descending)
+}
+
 /// ORDER BY for a list; the id is always the last key, so the order is total and
 /// cursors are exact.
 pub(crate) fn order_by(sort: &[SortKey], by_relevance: bool) -> String {
@@ -234,7 +241,7 @@ pub(crate) fn order_by(sort: &[SortKey], by_relevance: bool) -> String {
         sort.iter()
             .map(|k| format!("{} {}", ident(k.field.name()), direction(k.descending))),
     );
-    keys.push("id ASC".to_owned());
+    keys.push(format!("id {}", direction(id_descending(sort))));
     keys.join(", ")
 }
 
@@ -253,7 +260,10 @@ fn sort_kind(content_type: &ContentType, field: &SortField) -> FieldKind {
 }
 
 /// Entries after the cursor, in the list's order: `(k1 > v1) OR (k1 = v1 AND k2 > v2)
-/// OR ... OR (all equal AND id > vid)`, with `<` for descending keys.
+/// OR ... OR (all equal AND id > vid)`, with `<` for descending keys (and for the id when
+/// it runs descending, see [`id_descending`]). A leading range on
+/// the first key (`k1 >= v1`) lets the database walk its `(status, k1)` index from the
+/// cursor instead of from the start, so a deep page costs what the first one does.
 pub(crate) fn after_cursor(
     content_type: &ContentType,
     sort: &[SortKey],
@@ -262,7 +272,8 @@ pub(crate) fn after_cursor(
 ) -> String {
     let mut equal_so_far: Vec<String> = Vec::new();
     let mut alternatives: Vec<String> = Vec::new();
-    for (key, value) in sort.iter().zip(&cursor.values) {
+    let mut leading_range = None;
+    for (position, (key, value)) in sort.iter().zip(&cursor.values).enumerate() {
         let expr = ident(key.field.name());
         let stored = if value.is_null() {
             Value::None
@@ -270,8 +281,18 @@ pub(crate) fn after_cursor(
             field_to_db(&sort_kind(content_type, &key.field), value)
         };
         let bound = binder.bind(stored);
-        let op = if key.descending { "<" } else { ">" };
-        alternatives.push(conjunction(&equal_so_far, format!("{expr} {op} {bound}")));
+        let (strict, inclusive) = if key.descending {
+            ("<", "<=")
+        } else {
+            (">", ">=")
+        };
+        if position == 0 && !value.is_null() {
+            leading_range = Some(format!("{expr} {inclusive} {bound}"));
+        }
+        alternatives.push(conjunction(
+            &equal_so_far,
+            format!("{expr} {strict} {bound}"),
+        ));
         equal_so_far.push(format!("{expr} = {bound}"));
     }
     let id = cursor
@@ -280,8 +301,13 @@ pub(crate) fn after_cursor(
         .and_then(Json::as_str)
         .unwrap_or_default();
     let bound = binder.bind(Value::RecordId(RecordId::new(content_type.id.as_str(), id)));
-    alternatives.push(conjunction(&equal_so_far, format!("id > {bound}")));
-    format!("({})", alternatives.join(" OR "))
+    let id_op = if id_descending(sort) { "<" } else { ">" };
+    alternatives.push(conjunction(&equal_so_far, format!("id {id_op} {bound}")));
+    let after = format!("({})", alternatives.join(" OR "));
+    match leading_range {
+        Some(range) => format!("{range} AND {after}"),
+        None => after,
+    }
 }
 
 fn conjunction(prefix: &[String], last: String) -> String {
