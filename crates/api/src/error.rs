@@ -292,3 +292,18 @@ pub fn from_framework_error(error: poem::Error) -> ApiError {
     };
     ApiError::new(code, message)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    /// The README's error table is where users look: every code must be there, with its status.
+    #[test]
+    fn the_readme_lists_every_error_code() {
+        let readme = include_str!("../../../README.md");
+        for code in ErrorCode::ALL {
+            let row = format!("| `{}` | {} |", code.as_str(), code.status().as_u16());
+            assert!(readme.contains(&row), "README lacks the row {row}");
+        }
+    }
+}
