@@ -86,7 +86,11 @@ pub trait Plugin {
 
 impl Issue {
     /// An issue with `field` (empty for the whole entry), a stable `code` and a message.
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Issue {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Issue {
         Issue {
             field: field.into(),
             code: code.into(),
@@ -164,7 +168,7 @@ macro_rules! export_plugin {
                 }
             }
 
-            $crate::bindings::export_bindings!(CivitasExport with_types_in $crate::bindings);
+    $crate::bindings::export_bindings!(CivitasExport with_types_in $crate::bindings);
         };
     };
 }
