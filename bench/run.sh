@@ -5,6 +5,7 @@
 #   bench/run.sh 50000           # other sizes
 #   DURATION=30 bench/run.sh     # longer runs (seconds per scenario, default 10)
 #   PROFILE=dev bench/run.sh     # the debug build (default: release)
+#   BIN=path/to/civitas bench/run.sh   # an already built binary
 #
 # Data goes to target/bench/data-N (generated once, reused). Needs wrk (Debian: apt-get
 # install wrk). Prints one Markdown table per N: requests/s, p50 and p99 latency.
@@ -14,8 +15,10 @@ command -v wrk >/dev/null || { echo "bench/run.sh needs wrk (apt-get install wrk
 profile=${PROFILE:-release}
 duration=${DURATION:-10}
 target_dir=${CARGO_TARGET_DIR:-target}
-cargo build --profile "$profile" --bin civitas >&2
-bin="$target_dir/$([ "$profile" = dev ] && echo debug || echo "$profile")/civitas"
+if [ -z "${BIN:-}" ]; then
+  cargo build --profile "$profile" --bin civitas >&2
+fi
+bin=${BIN:-"$target_dir/$([ "$profile" = dev ] && echo debug || echo "$profile")/civitas"}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 

@@ -1,8 +1,9 @@
 //! Configuration: `config/default.toml` (compiled in), then the file named by `--config`
 //! or `CIVITAS_CONFIG`, then `CIVITAS_*` environment variables.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
@@ -11,7 +12,9 @@ use serde::{Deserialize, Deserializer};
 /// Every setting, with its default and a comment; also the documentation.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
-const SECTIONS: [&str; 6] = ["server", "storage", "limits", "api", "auth", "log"];
+const SECTIONS: [&str; 7] = [
+    "server", "storage", "limits", "api", "auth", "plugins", "log",
+];
 const MIN_TOKEN_LEN: usize = 16;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -22,6 +25,7 @@ pub struct Config {
     pub limits: LimitsConfig,
     pub api: ApiConfig,
     pub auth: AuthConfig,
+    pub plugins: PluginsConfig,
     pub log: LogConfig,
 }
 
@@ -63,6 +67,21 @@ pub struct ApiConfig {
 pub struct AuthConfig {
     #[serde(deserialize_with = "text")]
     pub admin_token: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginsConfig {
+    pub dir: PathBuf,
+    pub cache_dir: PathBuf,
+    pub default_timeout_ms: u64,
+    pub max_timeout_ms: u64,
+    pub default_memory_mib: u64,
+    pub max_memory_mib: u64,
+    pub max_output_bytes: usize,
+    pub fault_threshold: u32,
+    pub max_concurrent_calls: u32,
+    pub config: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -166,6 +185,31 @@ fn check(config: &Config) -> Result<(), (&'static str, String)> {
             "auth.admin_token",
             format!("must be empty (admin API off) or at least {MIN_TOKEN_LEN} characters"),
         ));
+    }
+    let plugins = &config.plugins;
+    if plugins.default_timeout_ms == 0 || plugins.default_timeout_ms > plugins.max_timeout_ms {
+        return Err((
+            "plugins.default_timeout_ms",
+            format!(
+                "must be from 1 to plugins.max_timeout_ms ({})",
+                plugins.max_timeout_ms
+            ),
+        ));
+    }
+    if plugins.default_memory_mib == 0 || plugins.default_memory_mib > plugins.max_memory_mib {
+        return Err((
+            "plugins.default_memory_mib",
+            format!(
+                "must be from 1 to plugins.max_memory_mib ({})",
+                plugins.max_memory_mib
+            ),
+        ));
+    }
+    if plugins.fault_threshold == 0 {
+        return Err(("plugins.fault_threshold", "must be at least 1".into()));
+    }
+    if plugins.max_concurrent_calls == 0 {
+        return Err(("plugins.max_concurrent_calls", "must be at least 1".into()));
     }
     if tracing_subscriber::EnvFilter::try_new(&config.log.level).is_err() {
         return Err((

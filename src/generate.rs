@@ -13,21 +13,78 @@ use serde_json::{Value, json};
 const BATCH: usize = 1_000;
 const ACTOR: &str = "generator";
 
-const FIRST: [&str; 12] = ["Ana", "Bilal", "Chen", "Dara", "Elena", "Femi", "Giulia", "Hiro", "Ines", "Jonas", "Kavya", "Lucas"];
-const LAST: [&str; 12] = ["Silva", "Okafor", "Wang", "Novak", "Haddad", "Moreau", "Tanaka", "Costa", "Berg", "Mehta", "Rossi", "Khan"];
-const CITIES: [&str; 16] = [
-    "Lisbon", "Nairobi", "Seoul", "Bogota", "Tallinn", "Kigali", "Medellin", "Barcelona", "Singapore", "Accra", "Lima",
-    "Helsinki", "Pune", "Curitiba", "Vienna", "Dakar",
+const FIRST: [&str; 12] = [
+    "Ana", "Bilal", "Chen", "Dara", "Elena", "Femi", "Giulia", "Hiro", "Ines", "Jonas", "Kavya",
+    "Lucas",
 ];
-const COUNTRIES: [&str; 16] = ["PT", "KE", "KR", "CO", "EE", "RW", "CO", "ES", "SG", "GH", "PE", "FI", "IN", "BR", "AT", "SN"];
+const LAST: [&str; 12] = [
+    "Silva", "Okafor", "Wang", "Novak", "Haddad", "Moreau", "Tanaka", "Costa", "Berg", "Mehta",
+    "Rossi", "Khan",
+];
+const CITIES: [&str; 16] = [
+    "Lisbon",
+    "Nairobi",
+    "Seoul",
+    "Bogota",
+    "Tallinn",
+    "Kigali",
+    "Medellin",
+    "Barcelona",
+    "Singapore",
+    "Accra",
+    "Lima",
+    "Helsinki",
+    "Pune",
+    "Curitiba",
+    "Vienna",
+    "Dakar",
+];
+const COUNTRIES: [&str; 16] = [
+    "PT", "KE", "KR", "CO", "EE", "RW", "CO", "ES", "SG", "GH", "PE", "FI", "IN", "BR", "AT", "SN",
+];
 const TAGS: [&str; 30] = [
-    "mobility", "water", "energy", "housing", "governance", "open-data", "health", "education", "waste", "climate",
-    "safety", "lighting", "5g", "iot", "ppp", "finance", "tourism", "culture", "parks", "transport", "cycling",
-    "air-quality", "flooding", "heat", "digital-twin", "participation", "smart-grid", "broadband", "logistics", "food",
+    "mobility",
+    "water",
+    "energy",
+    "housing",
+    "governance",
+    "open-data",
+    "health",
+    "education",
+    "waste",
+    "climate",
+    "safety",
+    "lighting",
+    "5g",
+    "iot",
+    "ppp",
+    "finance",
+    "tourism",
+    "culture",
+    "parks",
+    "transport",
+    "cycling",
+    "air-quality",
+    "flooding",
+    "heat",
+    "digital-twin",
+    "participation",
+    "smart-grid",
+    "broadband",
+    "logistics",
+    "food",
 ];
 const TOPICS: [&str; 10] = [
-    "smart mobility", "water networks", "public lighting", "open data", "citizen services", "energy efficiency",
-    "waste collection", "urban planning", "digital twins", "air quality",
+    "smart mobility",
+    "water networks",
+    "public lighting",
+    "open data",
+    "citizen services",
+    "energy efficiency",
+    "waste collection",
+    "urban planning",
+    "digital twins",
+    "air quality",
 ];
 const SENTENCES: [&str; 8] = [
     "The city started with a pilot in two districts and measured the results for a full year.",
@@ -67,7 +124,10 @@ pub struct Generated {
     pub partners: usize,
 }
 
-pub async fn generate(store: &Store, posts: usize) -> Result<Generated, Box<dyn std::error::Error>> {
+pub async fn generate(
+    store: &Store,
+    posts: usize,
+) -> Result<Generated, Box<dyn std::error::Error>> {
     let mut dice = Dice(0x9E37_79B9_7F4A_7C15);
     let experts = (posts / 10).max(10);
     let partners = (posts / 20).max(5);
@@ -75,7 +135,11 @@ pub async fn generate(store: &Store, posts: usize) -> Result<Generated, Box<dyn 
     insert(store, "partner", partners, |i| partner(&mut dice, i)).await?;
     let mut dice = Dice(0xD1B5_4A32_D192_ED03);
     insert(store, "post", posts, |i| post(&mut dice, i, &expert_ids)).await?;
-    Ok(Generated { posts, experts, partners })
+    Ok(Generated {
+        posts,
+        experts,
+        partners,
+    })
 }
 
 async fn insert(
@@ -84,36 +148,54 @@ async fn insert(
     count: usize,
     mut make: impl FnMut(usize) -> Value,
 ) -> Result<Vec<String>, Box<dyn std::error::Error>> {
-    let content_type = store.registry().get(type_id).cloned().ok_or(format!("no type `{type_id}`"))?;
+    let content_type = store
+        .registry()
+        .get(type_id)
+        .cloned()
+        .ok_or(format!("no type `{type_id}`"))?;
     let started = Instant::now();
     let mut ids = Vec::with_capacity(count);
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH);
     for i in 0..count {
         batch.push(document(&content_type, make(i))?);
         if batch.len() == BATCH || i + 1 == count {
-            ids.extend(store.insert_bulk(&content_type, &batch, Status::Published, ACTOR).await?);
+            ids.extend(
+                store
+                    .insert_bulk(&content_type, &batch, Status::Published, ACTOR)
+                    .await?,
+            );
             batch.clear();
             tracing::info!(type_id, done = ids.len(), of = count, "generating");
         }
     }
-    tracing::info!(type_id, count, seconds = started.elapsed().as_secs_f64(), "generated");
+    tracing::info!(
+        type_id,
+        count,
+        seconds = started.elapsed().as_secs_f64(),
+        "generated"
+    );
     Ok(ids)
 }
 
 /// Runs the same validation as every other write, so generated data is valid data.
 fn document(content_type: &ContentType, body: Value) -> Result<Document, String> {
     let object = body.as_object().cloned().unwrap_or_default();
-    validate(content_type, &object, WriteMode::Create).map_err(|errors| format!("{}: generated invalid data: {errors:?}", content_type.id))
+    validate(content_type, &object, WriteMode::Create)
+        .map_err(|errors| format!("{}: generated invalid data: {errors:?}", content_type.id))
 }
 
 fn paragraph(dice: &mut Dice, sentences: usize) -> String {
-    (0..sentences).map(|_| dice.pick(&SENTENCES)).collect::<Vec<_>>().join(" ")
+    (0..sentences)
+        .map(|_| dice.pick(&SENTENCES))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn date_in_last_five_years(dice: &mut Dice) -> String {
     let days = dice.below(5 * 365) as i64;
     let seconds = dice.below(86_400) as i64;
-    let at = chrono::DateTime::from_timestamp(1_735_689_600 - days * 86_400 - seconds, 0).unwrap_or_default();
+    let at = chrono::DateTime::from_timestamp(1_735_689_600 - days * 86_400 - seconds, 0)
+        .unwrap_or_default();
     civitas_core::validate::canonical_datetime(at)
 }
 
@@ -133,9 +215,20 @@ fn expert(dice: &mut Dice, i: usize) -> Value {
 }
 
 fn partner(dice: &mut Dice, i: usize) -> Value {
-    let kinds = ["government", "city", "university", "company", "international_organization", "other"];
+    let kinds = [
+        "government",
+        "city",
+        "university",
+        "company",
+        "international_organization",
+        "other",
+    ];
     let city = dice.below(CITIES.len());
-    let name = format!("{} {} {i}", CITIES[city], dice.pick(&["Partners", "Institute", "City Hall", "Labs", "Agency"]));
+    let name = format!(
+        "{} {} {i}",
+        CITIES[city],
+        dice.pick(&["Partners", "Institute", "City Hall", "Labs", "Agency"])
+    );
     json!({
         "slug": civitas_core::slug::slugify(&name),
         "name": name,
@@ -148,10 +241,26 @@ fn partner(dice: &mut Dice, i: usize) -> Value {
 }
 
 fn post(dice: &mut Dice, i: usize, experts: &[String]) -> Value {
-    let title = format!("{} in {}: lessons from year {}", capitalise(dice.pick(&TOPICS)), dice.pick(&CITIES), 1 + dice.below(9));
-    let body = (0..4).map(|n| format!("## Part {}\n\n{}", n + 1, paragraph(dice, 4))).collect::<Vec<_>>().join("\n\n");
-    let tags: Vec<&str> = (0..1 + dice.below(3)).map(|_| dice.pick(&TAGS)).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    let authors: Vec<&String> = (0..1 + dice.below(2)).map(|_| &experts[dice.below(experts.len())]).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let title = format!(
+        "{} in {}: lessons from year {}",
+        capitalise(dice.pick(&TOPICS)),
+        dice.pick(&CITIES),
+        1 + dice.below(9)
+    );
+    let body = (0..4)
+        .map(|n| format!("## Part {}\n\n{}", n + 1, paragraph(dice, 4)))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let tags: Vec<&str> = (0..1 + dice.below(3))
+        .map(|_| dice.pick(&TAGS))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let authors: Vec<&String> = (0..1 + dice.below(2))
+        .map(|_| &experts[dice.below(experts.len())])
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     json!({
         "slug": format!("{}-{i}", civitas_core::slug::slugify(&title)),
         "title": title,
@@ -165,5 +274,8 @@ fn post(dice: &mut Dice, i: usize, experts: &[String]) -> Value {
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -10,8 +10,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use civitas_api::{ApiSettings, AppState};
+use std::collections::BTreeSet;
+
+use civitas_api::{ApiSettings, AppState, StoreReader};
 use civitas_core::TypeRegistry;
+use civitas_plugin_host::{LoadOutcome, PluginHost, PluginSettings};
 use civitas_store::{StorageSettings, Store};
 use clap::{Parser, Subcommand};
 
@@ -104,47 +107,42 @@ fn init_logging(config: &Config) {
 }
 
 async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    let registry = Arc::new(TypeRegistry::builtin()?);
     match command {
         Command::Openapi => {
             // The document depends on the types only; an in-memory store stands in, so
             // this works without touching (or locking) the configured database.
-            let storage = Config {
-                storage: config::StorageConfig {
-                    url: "mem://".into(),
-                    ..config.storage.clone()
-                },
-                ..config.clone()
+            let storage = config::StorageConfig {
+                url: "mem://".into(),
+                ..config.storage.clone()
             };
-            let store = open_store(&storage, registry).await?;
-            let state = Arc::new(AppState {
-                store,
-                settings: api_settings(&config),
-            });
+            let state = open_app(&Config {
+                storage,
+                ..config.clone()
+            })
+            .await?;
             println!("{}", civitas_api::openapi_document(&state)?);
         }
         Command::Generate { posts } => {
-            let store = open_store(&config, registry).await?;
+            let store = open_store(&config, Arc::new(TypeRegistry::builtin()?)).await?;
             let made = generate::generate(&store, posts).await?;
-            println!("generated {} posts, {} experts, {} partners", made.posts, made.experts, made.partners);
+            println!(
+                "generated {} posts, {} experts, {} partners",
+                made.posts, made.experts, made.partners
+            );
         }
         Command::Seed => {
-            let store = open_store(&config, registry).await?;
-            let report = seed::seed(&store).await?;
+            let state = open_app(&config).await?;
+            let report = seed::seed(&state).await?;
             println!(
                 "demo content: {} entries created, {} already present",
                 report.created, report.skipped
             );
         }
         Command::Serve { seed } => {
-            let store = open_store(&config, registry).await?;
+            let state = open_app(&config).await?;
             if seed {
-                seed::seed(&store).await?;
+                seed::seed(&state).await?;
             }
-            let state = Arc::new(AppState {
-                store,
-                settings: api_settings(&config),
-            });
             if state.settings.admin_token.is_none() {
                 tracing::warn!(
                     "auth.admin_token is empty: the admin API answers 401 to every request"
@@ -155,6 +153,49 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
         }
     }
     Ok(())
+}
+
+/// Loads the plugins, builds the set of types (built-in, then each plugin's), opens the
+/// store on it, and gives the plugins read access to the store.
+async fn open_app(config: &Config) -> Result<Arc<AppState>, Box<dyn std::error::Error>> {
+    let plugins = PluginHost::new(plugin_settings(config))?;
+    let mut registry = TypeRegistry::builtin()?;
+    let reserved: BTreeSet<String> = registry.iter().map(|t| t.id.clone()).collect();
+    for outcome in plugins.load_all(&reserved).await {
+        if let LoadOutcome::Loaded(info) = outcome {
+            tracing::info!(plugin = %info.id, version = %info.version, types = ?info.types, from_cache = info.from_cache, load_ms = info.load_ms, "plugin loaded");
+        }
+    }
+    for definition in plugins.type_definitions() {
+        let owner = plugins.owner_of(&definition.id).unwrap_or_default();
+        let type_id = definition.id.clone();
+        if let Err(error) = registry.add(&format!("plugin `{owner}`"), definition) {
+            tracing::warn!(plugin = %owner, type_id = %type_id, %error, "plugin type refused");
+        }
+    }
+    let store = open_store(config, Arc::new(registry)).await?;
+    plugins.set_reader(StoreReader::shared(store.clone()));
+    Ok(Arc::new(AppState {
+        store,
+        plugins,
+        settings: api_settings(config),
+    }))
+}
+
+fn plugin_settings(config: &Config) -> PluginSettings {
+    let plugins = &config.plugins;
+    PluginSettings {
+        dir: plugins.dir.clone(),
+        cache_dir: plugins.cache_dir.clone(),
+        default_timeout_ms: plugins.default_timeout_ms,
+        max_timeout_ms: plugins.max_timeout_ms,
+        default_memory_mib: plugins.default_memory_mib,
+        max_memory_mib: plugins.max_memory_mib,
+        max_output_bytes: plugins.max_output_bytes,
+        fault_threshold: plugins.fault_threshold,
+        max_concurrent_calls: plugins.max_concurrent_calls,
+        config: plugins.config.clone(),
+    }
 }
 
 async fn open_store(

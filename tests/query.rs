@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Server, expect_error, json, slugs};
+use crate::support::{Server, expect_error, json, slugs, url_encode};
 
 async fn create_published(server: &Server, type_id: &str, body: Value) -> Value {
     let (status, created) = json(
@@ -478,16 +478,4 @@ async fn injection_strings_are_only_values() {
     }
     let body = list(&server, "post").await;
     assert_eq!(body["meta"]["total"], 6, "nothing was deleted");
-}
-
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -9,5 +9,6 @@ mod config;
 mod fuzz;
 mod openapi;
 mod persistence;
+mod plugins;
 mod public;
 mod query;

@@ -230,3 +230,16 @@ pub fn slugs(body: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Percent-encodes everything but ASCII letters and digits, for query values.
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

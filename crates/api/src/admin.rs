@@ -51,6 +51,19 @@ impl AdminApi {
     }
 }
 
+impl AdminApi {
+    /// An entry written by an admin route, as it is answered: with plugin fields.
+    async fn respond(
+        &self,
+        content_type: &civitas_core::ContentType,
+        entry: Entry,
+    ) -> Result<Value, ApiError> {
+        Ok(envelope::one(Value::Object(
+            content::present(&self.state, content_type, entry).await?,
+        )))
+    }
+}
+
 fn entry_id(entry: &Entry) -> String {
     entry
         .get("id")
@@ -134,15 +147,14 @@ impl AdminApi {
         allow_only(request, &[])?;
         let content_type = self.state.content_type(&type_id)?;
         let input = body_object(body.0)?;
-        let entry =
-            content::create(&self.state.store, &content_type, &input, &auth.0.actor).await?;
+        let entry = content::create(&self.state, &content_type, input, &auth.0.actor).await?;
         let location = format!(
             "/api/v1/admin/content/{}/{}",
             content_type.id,
             entry_id(&entry)
         );
         Ok(Created::Created(
-            Json(envelope::one(envelope::admin_entry(entry))),
+            Json(self.respond(&content_type, entry).await?),
             location,
         ))
     }
@@ -197,14 +209,14 @@ impl AdminApi {
         let input = body_object(body.0)?;
         let (content_type, existing) = self.existing(&type_id, &id).await?;
         let entry = content::replace(
-            &self.state.store,
+            &self.state,
             &content_type,
             &entry_id(&existing),
-            &input,
+            input,
             &auth.0.actor,
         )
         .await?;
-        Ok(Json(envelope::one(envelope::admin_entry(entry))))
+        Ok(Json(self.respond(&content_type, entry).await?))
     }
 
     /// Change some fields of an entry
@@ -229,15 +241,9 @@ impl AdminApi {
         allow_only(request, &[])?;
         let patch = body_object(body.0)?;
         let (content_type, existing) = self.existing(&type_id, &id).await?;
-        let entry = content::patch(
-            &self.state.store,
-            &content_type,
-            existing,
-            patch,
-            &auth.0.actor,
-        )
-        .await?;
-        Ok(Json(envelope::one(envelope::admin_entry(entry))))
+        let entry =
+            content::patch(&self.state, &content_type, existing, patch, &auth.0.actor).await?;
+        Ok(Json(self.respond(&content_type, entry).await?))
     }
 
     /// Delete an entry
@@ -289,7 +295,7 @@ impl AdminApi {
             .store
             .publish(&content_type, &entry_id(&existing), &auth.0.actor)
             .await?;
-        Ok(Json(envelope::one(envelope::admin_entry(entry))))
+        Ok(Json(self.respond(&content_type, entry).await?))
     }
 
     /// Unpublish an entry
@@ -316,6 +322,6 @@ impl AdminApi {
             .store
             .unpublish(&content_type, &entry_id(&existing), &auth.0.actor)
             .await?;
-        Ok(Json(envelope::one(envelope::admin_entry(entry))))
+        Ok(Json(self.respond(&content_type, entry).await?))
     }
 }

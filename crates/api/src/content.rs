@@ -1,12 +1,15 @@
-//! Writing entries: the one path every write takes (admin API, seeding), so validation,
-//! reference checks and bookkeeping cannot be skipped by any caller.
+//! Writing and presenting entries: the one path every write takes (admin API, seeding),
+//! so validation, reference checks, plugin hooks and bookkeeping cannot be skipped; and
+//! the one path every entry takes on its way out, so plugin `after-read` always runs.
 
 use civitas_core::validate::{Document, validate_all};
 use civitas_core::{ContentType, WriteMode};
-use civitas_store::{Entry, Store, StoreError};
+use civitas_plugin_host::{CallContext, HookError, Issue};
+use civitas_store::{Entry, StoreError};
 use serde_json::{Map, Value};
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, ErrorDetail};
+use crate::state::AppState;
 
 /// An entry body must be a JSON object.
 pub fn body_object(body: Value) -> Result<Map<String, Value>, ApiError> {
@@ -19,52 +22,170 @@ pub fn body_object(body: Value) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-async fn checked(
-    store: &Store,
+/// Schema constraints and references; every problem at once.
+async fn schema_checked(
+    state: &AppState,
     content_type: &ContentType,
     input: &Map<String, Value>,
     mode: WriteMode,
-) -> Result<Document, ApiError> {
+) -> Result<Document, Vec<civitas_core::FieldError>> {
     let (mut document, mut errors) = validate_all(content_type, input, mode);
-    match store.resolve_references(content_type, &mut document).await {
+    match state
+        .store
+        .resolve_references(content_type, &mut document)
+        .await
+    {
         Ok(()) => {}
         Err(StoreError::Invalid(missing)) => errors.extend(missing),
-        Err(other) => return Err(other.into()),
+        Err(other) => {
+            return Err(vec![civitas_core::FieldError::new(
+                "",
+                "internal",
+                other.to_string(),
+            )]);
+        }
     }
     if errors.is_empty() {
         Ok(document)
     } else {
-        Err(ApiError::validation(errors))
+        Err(errors)
+    }
+}
+
+/// The checks of a write, in order: the schema's constraints, then the owning plugin's
+/// `validate`, then its `before-save`, whose result is checked against the schema again
+/// (a plugin cannot store what the schema forbids).
+async fn checked(
+    state: &AppState,
+    content_type: &ContentType,
+    input: Map<String, Value>,
+    mode: WriteMode,
+) -> Result<Document, ApiError> {
+    let document = schema_checked(state, content_type, &input, mode)
+        .await
+        .map_err(ApiError::validation)?;
+    let Some(plugin) = state.plugins.owner_of(&content_type.id) else {
+        return Ok(document);
+    };
+    let entry = Value::Object(input);
+    let issues = state
+        .plugins
+        .validate(&content_type.id, &entry, context())
+        .await
+        .map_err(hook_error)?;
+    if !issues.is_empty() {
+        return Err(issues_error(issues));
+    }
+    let saved = state
+        .plugins
+        .before_save(&content_type.id, entry, context())
+        .await
+        .map_err(hook_error)?;
+    let saved = match saved {
+        Value::Object(saved) => saved,
+        _ => {
+            return Err(plugin_failed(
+                &plugin,
+                "before_save",
+                "returned something other than an object",
+            ));
+        }
+    };
+    schema_checked(state, content_type, &saved, mode)
+        .await
+        .map_err(|errors| {
+            let problems: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect();
+            plugin_failed(
+                &plugin,
+                "before_save",
+                &format!("returned an invalid entry ({})", problems.join("; ")),
+            )
+        })
+}
+
+fn context() -> CallContext {
+    CallContext::new(String::new())
+}
+
+fn plugin_failed(plugin: &str, hook: &str, reason: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::PluginFailed,
+        format!("plugin `{plugin}` failed in `{hook}`: {reason}"),
+    )
+}
+
+fn issues_error(issues: Vec<Issue>) -> ApiError {
+    let count = issues.len();
+    ApiError::new(
+        ErrorCode::ValidationFailed,
+        format!(
+            "the entry has {count} problem{}",
+            if count == 1 { "" } else { "s" }
+        ),
+    )
+    .with_details(
+        issues
+            .into_iter()
+            .map(|i| ErrorDetail {
+                field: i.field,
+                code: i.code,
+                message: i.message,
+            })
+            .collect(),
+    )
+}
+
+/// How a failed hook call is answered: only this request fails.
+pub fn hook_error(error: HookError) -> ApiError {
+    match error {
+        HookError::Failed {
+            plugin,
+            hook,
+            reason,
+        } => plugin_failed(&plugin, hook, &reason),
+        HookError::Unavailable { plugin } => ApiError::new(
+            ErrorCode::PluginUnavailable,
+            format!(
+                "plugin `{plugin}` is disabled after repeated faults until an admin reloads it"
+            ),
+        ),
+        HookError::Rejected { issues, .. } => issues_error(issues),
     }
 }
 
 /// Creates a draft entry.
 pub async fn create(
-    store: &Store,
+    state: &AppState,
     content_type: &ContentType,
-    input: &Map<String, Value>,
+    input: Map<String, Value>,
     actor: &str,
 ) -> Result<Entry, ApiError> {
-    let document = checked(store, content_type, input, WriteMode::Create).await?;
-    Ok(store.create(content_type, document, actor).await?)
+    let document = checked(state, content_type, input, WriteMode::Create).await?;
+    Ok(state.store.create(content_type, document, actor).await?)
 }
 
 /// Replaces all fields of an existing entry.
 pub async fn replace(
-    store: &Store,
+    state: &AppState,
     content_type: &ContentType,
     id: &str,
-    input: &Map<String, Value>,
+    input: Map<String, Value>,
     actor: &str,
 ) -> Result<Entry, ApiError> {
-    let document = checked(store, content_type, input, WriteMode::Replace).await?;
-    Ok(store.replace(content_type, id, document, actor).await?)
+    let document = checked(state, content_type, input, WriteMode::Replace).await?;
+    Ok(state
+        .store
+        .replace(content_type, id, document, actor)
+        .await?)
 }
 
 /// Changes only the fields the patch names (JSON merge patch: `null` clears a field),
 /// then checks the whole result, so a patch can never leave an entry invalid.
 pub async fn patch(
-    store: &Store,
+    state: &AppState,
     content_type: &ContentType,
     existing: Entry,
     patch: Map<String, Value>,
@@ -79,5 +200,31 @@ pub async fn patch(
     for (key, value) in patch {
         merged.insert(key, value);
     }
-    replace(store, content_type, &id, &merged, actor).await
+    replace(state, content_type, &id, merged, actor).await
+}
+
+/// An entry on its way out: the owning plugin's `after-read` adds its computed fields.
+pub async fn present(
+    state: &AppState,
+    content_type: &ContentType,
+    entry: Entry,
+) -> Result<Entry, ApiError> {
+    if state.plugins.owner_of(&content_type.id).is_none() {
+        return Ok(entry);
+    }
+    match state
+        .plugins
+        .after_read(&content_type.id, Value::Object(entry), context())
+        .await
+        .map_err(hook_error)?
+    {
+        Value::Object(entry) => Ok(entry),
+        _ => Err(ApiError::new(
+            ErrorCode::PluginFailed,
+            format!(
+                "the plugin of `{}` returned something other than an object from `after_read`",
+                content_type.id
+            ),
+        )),
+    }
 }

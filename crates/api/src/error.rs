@@ -59,7 +59,11 @@ error_codes! {
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE, "The body is larger than `limits.max_body_bytes`.";
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "Write bodies must be sent as `Content-Type: application/json`.";
     ValidationFailed = "validation_failed", UNPROCESSABLE_ENTITY, "The entry breaks the type's rules; `details` lists every field error at once.";
+    PluginNotFound = "plugin_not_found", NOT_FOUND, "No plugin with this id is loaded.";
+    PluginRefused = "plugin_refused", UNPROCESSABLE_ENTITY, "A reload found the plugin invalid (bad manifest, hash, types); the old version stays active.";
     Internal = "internal", INTERNAL_SERVER_ERROR, "An unexpected server fault; the server log has the cause.";
+    PluginFailed = "plugin_failed", BAD_GATEWAY, "A plugin hook trapped, timed out, hit a limit or returned something invalid; the message names the plugin and hook. Only this request failed.";
+    PluginUnavailable = "plugin_unavailable", SERVICE_UNAVAILABLE, "The plugin behind this type is disabled after repeated faults, until an admin reloads it.";
 }
 
 /// The error body: `{"error": {"code", "message", "details"}}`.
@@ -182,7 +186,7 @@ impl IntoResponse for ApiError {
 /// Documents the error statuses once for every operation.
 impl ApiResponse for ApiError {
     fn meta() -> MetaResponses {
-        let statuses = [400, 401, 404, 409, 413, 415, 422, 500];
+        let statuses = [400, 401, 404, 409, 413, 415, 422, 500, 502, 503];
         let responses = statuses
             .into_iter()
             .map(|status| MetaResponse {
@@ -213,6 +217,8 @@ fn status_description(status: u16) -> &'static str {
         413 => "Body larger than limits.max_body_bytes",
         415 => "Body is not application/json",
         422 => "Validation failed; details lists every field error",
+        502 => "A plugin hook failed (plugin_failed)",
+        503 => "The type's plugin is disabled (plugin_unavailable)",
         _ => "Internal error",
     }
 }

@@ -10,7 +10,9 @@ mod listing;
 mod middleware;
 pub mod openapi;
 mod params;
+mod plugins;
 mod public;
+mod reader;
 pub mod schemas;
 mod server;
 mod state;
@@ -23,19 +25,24 @@ use poem::{Endpoint, EndpointExt, IntoResponse, Route, get};
 use poem_openapi::OpenApiService;
 
 pub use content::{body_object, create as create_entry};
+pub use reader::StoreReader;
 pub use server::{ServeError, serve};
 pub use state::{ApiSettings, AppState, SharedState};
 
 use crate::admin::AdminApi;
+use crate::plugins::PluginAdminApi;
 use crate::public::PublicApi;
 
-fn service(state: &SharedState) -> OpenApiService<(PublicApi, AdminApi), ()> {
+fn service(state: &SharedState) -> OpenApiService<(PublicApi, AdminApi, PluginAdminApi), ()> {
     OpenApiService::new(
         (
             PublicApi {
                 state: state.clone(),
             },
             AdminApi {
+                state: state.clone(),
+            },
+            PluginAdminApi {
                 state: state.clone(),
             },
         ),

@@ -7,6 +7,7 @@ use civitas_store::Entry;
 use poem::Request;
 use serde_json::{Map, Value, json};
 
+use crate::content::present;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
@@ -69,6 +70,7 @@ pub async fn one(
     let entry = entries
         .pop()
         .ok_or_else(|| ApiError::entry_not_found(type_id, key))?;
+    let entry = present(state, &content_type, entry).await?;
     Ok(json!({ "data": shape(&content_type, entry, query.fields.as_deref(), audience) }))
 }
 
@@ -97,11 +99,16 @@ pub async fn list(
     };
     let page = state.store.list(&content_type, status, &query).await?;
     let total_pages = page.total.div_ceil(query.page.size);
-    let data: Vec<Value> = page
-        .entries
-        .into_iter()
-        .map(|entry| shape(&content_type, entry, query.fields.as_deref(), audience))
-        .collect();
+    let mut data: Vec<Value> = Vec::with_capacity(page.entries.len());
+    for entry in page.entries {
+        let entry = present(state, &content_type, entry).await?;
+        data.push(shape(
+            &content_type,
+            entry,
+            query.fields.as_deref(),
+            audience,
+        ));
+    }
     Ok(json!({
         "data": data,
         "meta": {

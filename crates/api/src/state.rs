@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use civitas_core::{ContentType, TypeRegistry};
+use civitas_plugin_host::PluginHost;
 use civitas_store::Store;
 
 use crate::error::ApiError;
@@ -21,6 +22,7 @@ pub struct ApiSettings {
 
 pub struct AppState {
     pub store: Store,
+    pub plugins: PluginHost,
     pub settings: ApiSettings,
 }
 

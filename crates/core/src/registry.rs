@@ -113,6 +113,35 @@ impl TypeRegistry {
         Ok(())
     }
 
+    /// Adds a type from elsewhere (a plugin), checked like the built-in ones: its id must
+    /// be new and its references must point at known types (or at itself). On error the
+    /// registry is unchanged.
+    pub fn add(&mut self, source: &str, definition: TypeDefinition) -> Result<(), RegistryError> {
+        let content_type =
+            definition
+                .into_content_type()
+                .map_err(|source_error| RegistryError::Definition {
+                    file: source.to_owned(),
+                    source: source_error,
+                })?;
+        if self.types.contains_key(&content_type.id) {
+            return Err(RegistryError::Duplicate {
+                file: source.to_owned(),
+                id: content_type.id,
+            });
+        }
+        let id = content_type.id.clone();
+        self.types.insert(id.clone(), Arc::new(content_type));
+        if let Err((_, error)) = self.check_references() {
+            self.types.remove(&id);
+            return Err(RegistryError::Definition {
+                file: source.to_owned(),
+                source: error,
+            });
+        }
+        Ok(())
+    }
+
     pub fn get(&self, id: &str) -> Option<&Arc<ContentType>> {
         self.types.get(id)
     }

@@ -58,20 +58,14 @@ impl ListQuery {
         public: bool,
         extra: &[&str],
     ) -> Result<ListQuery, QueryError> {
+        refuse_repeats(params)?;
         let mut filter = Filter::default();
         let mut groups: Vec<(usize, Vec<Condition>)> = Vec::new();
         let mut sort_text = None;
         let (mut number, mut size, mut after) = (None, None, None);
         let (mut fields, mut include, mut search) = (None, Vec::new(), None);
         let mut conditions = 0;
-        for (index, (key, value)) in params.iter().enumerate() {
-            if params[..index].iter().any(|(earlier, _)| earlier == key) {
-                return Err(error(
-                    QueryErrorCode::RepeatedParameter,
-                    key,
-                    format!("`{key}` is given more than once"),
-                ));
-            }
+        for (key, value) in params {
             match key.as_str() {
                 "sort" => sort_text = Some(value.as_str()),
                 "page[number]" => number = Some(whole(key, value)?),
@@ -183,15 +177,9 @@ impl EntryQuery {
         limits: ListLimits,
         public: bool,
     ) -> Result<EntryQuery, QueryError> {
+        refuse_repeats(params)?;
         let mut query = EntryQuery::default();
-        for (index, (key, value)) in params.iter().enumerate() {
-            if params[..index].iter().any(|(earlier, _)| earlier == key) {
-                return Err(error(
-                    QueryErrorCode::RepeatedParameter,
-                    key,
-                    format!("`{key}` is given more than once"),
-                ));
-            }
+        for (key, value) in params {
             match key.as_str() {
                 "fields" => query.fields = Some(parse_fields(content_type, value, public)?),
                 "include" => {
@@ -216,6 +204,20 @@ impl EntryQuery {
         }
         Ok(query)
     }
+}
+
+/// A parameter given twice is ambiguous (which one wins?), so it is an error.
+fn refuse_repeats(params: &[(String, String)]) -> Result<(), QueryError> {
+    for (index, (key, _)) in params.iter().enumerate() {
+        if params[..index].iter().any(|(earlier, _)| earlier == key) {
+            return Err(error(
+                QueryErrorCode::RepeatedParameter,
+                key,
+                format!("`{key}` is given more than once"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn whole(key: &str, value: &str) -> Result<u64, QueryError> {

@@ -1,0 +1,376 @@
+//! WebAssembly plugins end to end: the `study` plugin as a first-class type, and hostile
+//! plugins (built from source under tests/plugins/) contained to their own calls.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+use crate::support::{Options, Server, expect_error, json};
+
+/// The plugins the project's build packages (build.rs).
+fn packaged(folder: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(folder)
+        .display()
+        .to_string()
+}
+
+fn with_plugins(folder: &str) -> Options {
+    Options {
+        env: vec![
+            ("CIVITAS_PLUGINS__DIR".into(), packaged(folder)),
+            ("CIVITAS_PLUGINS__CACHE_DIR".into(), "plugin-cache".into()),
+        ],
+        ..Options::default()
+    }
+}
+
+async fn studies() -> Server {
+    Server::start_with(with_plugins("plugins"), TempDir::new().expect("temp dir")).await
+}
+
+async fn hostile() -> Server {
+    Server::start_with(
+        with_plugins("test-plugins"),
+        TempDir::new().expect("temp dir"),
+    )
+    .await
+}
+
+fn study(title: &str) -> Value {
+    json!({
+        "title": title, "city": "  Lisbon ", "country": "PT", "region": "europe", "year": 2021,
+        "challenge": "Traffic jams cost the city hours every day. Buses were slow.",
+        "solution": "Dedicated bus lanes and real-time signal priority.",
+        "outcomes": ["Bus journeys 20 % faster"], "sdgs": [11, 13],
+        "metrics": [{"name": "Speed gain", "value": 20, "unit": "%"}],
+        "experts": ["john-marwel"], "partners": ["demo-city-hall-of-northbridge"]
+    })
+}
+
+#[tokio::test]
+async fn the_study_type_works_like_a_built_in_one() {
+    let server = studies().await;
+    let (status, types) = json(server.get("/api/v1/types/study").send().await).await;
+    assert_eq!(status, 200, "{types}");
+    let (_, seeded) = json(server.get("/api/v1/content/study?sort=-year").send().await).await;
+    assert_eq!(seeded["meta"]["total"], 2, "the demo studies: {seeded}");
+
+    let (status, created) = json(
+        server
+            .admin(Method::POST, "/content/study")
+            .json(&study("Faster   buses"))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let entry = &created["data"];
+    assert_eq!(
+        entry["title"], "Faster buses",
+        "before-save tidied the title"
+    );
+    assert_eq!(entry["city"], "Lisbon");
+    assert_eq!(entry["country"], "PT");
+    assert_eq!(
+        entry["summary"], "Traffic jams cost the city hours every day. Buses were slow.",
+        "filled from the challenge"
+    );
+    assert_eq!(entry["reading_time_minutes"], 1);
+    assert_eq!(
+        entry["sdg_labels"],
+        json!(["Sustainable Cities and Communities", "Climate Action"]),
+        "after-read"
+    );
+    let id = entry["id"].as_str().expect("id");
+    let (status, _) = json(
+        server
+            .admin(Method::POST, &format!("/content/study/{id}/publish"))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, listed) = json(
+        server
+            .get("/api/v1/content/study?filter[country]=PT&include=experts")
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(listed["data"][0]["slug"], "faster-buses");
+    assert_eq!(listed["data"][0]["experts"][0]["slug"], "john-marwel");
+    assert!(listed["data"][0]["sdg_labels"].is_array());
+    let (_, spec) = json(server.get("/api/v1/openapi.json").send().await).await;
+    assert!(spec["components"]["schemas"]["StudyInput"].is_object());
+    assert!(spec["paths"]["/api/v1/content/study"].is_object());
+}
+
+#[tokio::test]
+async fn study_validation_reports_schema_then_plugin_problems() {
+    let server = studies().await;
+    let mut bad = study("Bad");
+    bad["region"] = json!("atlantis");
+    let body = expect_error(
+        server
+            .admin(Method::POST, "/content/study")
+            .json(&bad)
+            .send()
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        body["error"]["details"][0]["field"], "region",
+        "schema constraints first: {body}"
+    );
+    let mut bad = study("Bad");
+    bad["year"] = json!(1800);
+    bad["sdgs"] = json!([0, 18]);
+    bad["outcomes"] = json!([]);
+    bad["experts"] = json!([]);
+    bad["metrics"] = json!([{"name": "x"}]);
+    let body = expect_error(
+        server
+            .admin(Method::POST, "/content/study")
+            .json(&bad)
+            .send()
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let fields: Vec<&str> = body["error"]["details"]
+        .as_array()
+        .expect("details")
+        .iter()
+        .filter_map(|d| d["field"].as_str())
+        .collect();
+    for field in ["year", "sdgs", "outcomes", "metrics"] {
+        assert!(
+            fields.contains(&field),
+            "the plugin's message for {field}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn lists_plugins_for_admins() {
+    let server = studies().await;
+    let (status, body) = json(server.admin(Method::GET, "/plugins").send().await).await;
+    assert_eq!(status, 200);
+    let plugin = &body["data"][0];
+    assert_eq!(plugin["id"], "studies");
+    assert_eq!(plugin["types"], json!(["study"]));
+    assert_eq!(plugin["state"], "active");
+    assert_eq!(
+        plugin["capabilities"]["content_read"],
+        json!(["expert", "partner"])
+    );
+    let (status, reloaded) = json(
+        server
+            .admin(Method::POST, "/plugins/studies/reload")
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{reloaded}");
+    expect_error(
+        server
+            .admin(Method::POST, "/plugins/nope/reload")
+            .send()
+            .await,
+        404,
+        "plugin_not_found",
+    )
+    .await;
+    expect_error(
+        server
+            .client
+            .get(server.url("/api/v1/admin/plugins"))
+            .send()
+            .await,
+        401,
+        "unauthorized",
+    )
+    .await;
+}
+
+/// Sends a write to a hostile plugin's type and checks it fails alone, within its deadline.
+async fn contained(server: &Server, type_id: &str, code: &str, within: Duration) -> Value {
+    let started = Instant::now();
+    let body = expect_error(
+        server
+            .admin(Method::POST, &format!("/content/{type_id}"))
+            .json(&json!({"title": "x"}))
+            .send()
+            .await,
+        if code == "plugin_failed" { 502 } else { 422 },
+        code,
+    )
+    .await;
+    assert!(
+        started.elapsed() < within,
+        "{type_id} answered after {:?}",
+        started.elapsed()
+    );
+    let (status, _) = json(server.get("/api/v1/content/page").send().await).await;
+    assert_eq!(status, 200, "the server goes on serving after {type_id}");
+    body
+}
+
+#[tokio::test]
+async fn hostile_plugins_fail_only_their_own_calls() {
+    let server = hostile().await;
+    let log = server.log();
+    for refused in ["claims-post", "bad-hash"] {
+        assert!(
+            log.contains(refused),
+            "{refused} refused with a log line:\n{log}"
+        );
+    }
+    let (_, post) = json(server.get("/api/v1/types/post").send().await).await;
+    assert_eq!(
+        post["data"]["label"], "Post",
+        "the built-in post type is untouched"
+    );
+    expect_error(
+        server.get("/api/v1/types/bad_hash_item").send().await,
+        404,
+        "type_not_found",
+    )
+    .await;
+
+    let body = contained(
+        &server,
+        "hostile_loop",
+        "plugin_failed",
+        Duration::from_secs(2),
+    )
+    .await;
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("infinite-loop") && message.contains("validate"),
+        "names plugin and hook: {message}"
+    );
+    contained(
+        &server,
+        "hostile_recursion",
+        "plugin_failed",
+        Duration::from_secs(2),
+    )
+    .await;
+    contained(
+        &server,
+        "hostile_panic",
+        "plugin_failed",
+        Duration::from_secs(2),
+    )
+    .await;
+    contained(
+        &server,
+        "hostile_memory",
+        "plugin_failed",
+        Duration::from_secs(2),
+    )
+    .await;
+    let body = contained(
+        &server,
+        "hostile_read",
+        "validation_failed",
+        Duration::from_secs(2),
+    )
+    .await;
+    assert_eq!(
+        body["error"]["details"][0]["code"], "not_permitted",
+        "{body}"
+    );
+
+    // after-read returning 100 MB: the write succeeds (no write hooks), the read fails.
+    let (status, created) = json(
+        server
+            .admin(Method::POST, "/content/hostile_output")
+            .json(&json!({"title": "big"}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(
+        status, 502,
+        "the created entry is answered through after-read: {created}"
+    );
+    let (_, list) = json(
+        server
+            .admin(Method::GET, "/content/hostile_output")
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(list["error"]["code"], "plugin_failed");
+
+    let (status, greeting) = json(
+        server
+            .admin(Method::POST, "/content/greeting")
+            .json(&json!({"title": "Hello world"}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(
+        status, 201,
+        "a well-behaved plugin beside them works: {greeting}"
+    );
+}
+
+#[tokio::test]
+async fn repeated_faults_disable_a_plugin_until_reloaded() {
+    let server = hostile().await;
+    for _ in 0..3 {
+        contained(
+            &server,
+            "hostile_panic",
+            "plugin_failed",
+            Duration::from_secs(2),
+        )
+        .await;
+    }
+    expect_error(
+        server
+            .admin(Method::POST, "/content/hostile_panic")
+            .json(&json!({"title": "x"}))
+            .send()
+            .await,
+        503,
+        "plugin_unavailable",
+    )
+    .await;
+    let (_, plugins) = json(server.admin(Method::GET, "/plugins").send().await).await;
+    let panics = plugins["data"]
+        .as_array()
+        .expect("plugins")
+        .iter()
+        .find(|p| p["id"] == "panics")
+        .cloned()
+        .expect("panics");
+    assert_eq!(panics["state"], "disabled", "{panics}");
+    let (status, _) = json(
+        server
+            .admin(Method::POST, "/plugins/panics/reload")
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    contained(
+        &server,
+        "hostile_panic",
+        "plugin_failed",
+        Duration::from_secs(2),
+    )
+    .await;
+}
