@@ -60,6 +60,7 @@ pub struct ApiConfig {
     pub default_page_size: u64,
     pub max_page_size: u64,
     pub max_include_depth: usize,
+    pub cache_max_entries: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use std::collections::BTreeSet;
 
-use civitas_api::{ApiSettings, AppState, StoreReader};
+use civitas_api::{ApiSettings, AppState, ResponseCache, StoreReader};
 use civitas_core::TypeRegistry;
 use civitas_plugin_host::{LoadOutcome, PluginHost, PluginSettings};
 use civitas_store::{StorageSettings, Store};
@@ -179,6 +179,7 @@ async fn open_app(config: &Config) -> Result<Arc<AppState>, Box<dyn std::error::
         store,
         plugins,
         settings: api_settings(config),
+        cache: ResponseCache::default(),
     }))
 }
 
@@ -221,6 +222,7 @@ fn api_settings(config: &Config) -> ApiSettings {
         max_page_size: config.api.max_page_size,
         max_include_depth: config.api.max_include_depth,
         max_body_bytes: config.limits.max_body_bytes,
+        cache_max_entries: config.api.cache_max_entries,
         admin_token: (!config.auth.admin_token.is_empty()).then(|| config.auth.admin_token.clone()),
     }
 }

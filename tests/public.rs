@@ -240,3 +240,51 @@ async fn answers_revalidation_with_not_modified() {
         .expect("response");
     assert_eq!(other.status().as_u16(), 200);
 }
+
+#[tokio::test]
+async fn serves_repeated_reads_from_memory_until_a_write() {
+    let server = Server::start().await;
+    let cache_state = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get("x-cache")
+            .map(|v| v.to_str().unwrap_or("").to_owned())
+    };
+    let url = "/api/v1/content/post?fields=title";
+    let first = server.get(url).send().await.expect("response");
+    assert_eq!(cache_state(&first), None);
+    let second = server.get(url).send().await.expect("response");
+    assert_eq!(cache_state(&second), Some("hit".to_owned()));
+    let body = json!({"title": "Fresh", "body": "x"});
+    let (_, created) = json(
+        server
+            .admin(reqwest::Method::POST, "/content/post")
+            .json(&body)
+            .send()
+            .await,
+    )
+    .await;
+    let id = created["data"]["id"].as_str().expect("id").to_owned();
+    let (status, _) = json(
+        server
+            .admin(
+                reqwest::Method::POST,
+                &format!("/content/post/{id}/publish"),
+            )
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, after) = json(server.get(url).send().await).await;
+    assert_eq!(
+        after["meta"]["total"], 2,
+        "a write makes every cached answer stale"
+    );
+    let admin = server
+        .admin(reqwest::Method::GET, "/content/post")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(cache_state(&admin), None, "admin reads are never cached");
+}

@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod cache;
 mod content;
 mod envelope;
 pub mod error;
@@ -24,6 +25,7 @@ use poem::web::{Html, Redirect};
 use poem::{Endpoint, EndpointExt, IntoResponse, Route, get};
 use poem_openapi::OpenApiService;
 
+pub use cache::ResponseCache;
 pub use content::{body_object, create as create_entry};
 pub use reader::StoreReader;
 pub use server::{ServeError, serve};
@@ -84,9 +86,11 @@ pub fn app(state: SharedState) -> Result<impl Endpoint, serde_json::Error> {
             get(make_sync(move |_| Html(docs.as_str().to_owned()))),
         )
         .at("/", get(make_sync(|_| Redirect::see_other("/docs"))))
-        .data(state)
         .around(middleware::limit_body(max_body_bytes))
+        .around(cache::cached)
         .around(middleware::conditional_get)
+        // Outside the middleware above, so each of them can see the state.
+        .data(state)
         .catch_all_error(|error| async move { error::from_framework_error(error).into_response() })
         .around(middleware::log_request))
 }

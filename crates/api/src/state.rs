@@ -6,6 +6,7 @@ use civitas_core::{ContentType, TypeRegistry};
 use civitas_plugin_host::PluginHost;
 use civitas_store::Store;
 
+use crate::cache::ResponseCache;
 use crate::error::ApiError;
 
 /// API behaviour that comes from configuration.
@@ -16,6 +17,8 @@ pub struct ApiSettings {
     /// How many reference levels `include` may follow.
     pub max_include_depth: usize,
     pub max_body_bytes: usize,
+    /// Public answers kept in memory until the next write; 0 turns the cache off.
+    pub cache_max_entries: usize,
     /// The bootstrap admin token; `None` turns the admin API off.
     pub admin_token: Option<String>,
 }
@@ -24,6 +27,7 @@ pub struct AppState {
     pub store: Store,
     pub plugins: PluginHost,
     pub settings: ApiSettings,
+    pub cache: ResponseCache,
 }
 
 pub type SharedState = Arc<AppState>;

@@ -65,6 +65,12 @@ impl Store {
         self.db.query(sql.into())
     }
 
+    /// A number that changes with every write through this store: anything computed from
+    /// the content (totals, cached responses) is stale once it moves on.
+    pub fn write_generation(&self) -> u64 {
+        self.counts.generation()
+    }
+
     pub fn registry(&self) -> &TypeRegistry {
         &self.registry
     }
