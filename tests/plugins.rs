@@ -70,6 +70,12 @@ async fn the_study_type_works_like_a_built_in_one() {
     .await;
     assert_eq!(status, 201, "{created}");
     let entry = &created["data"];
+    let keys: Vec<&String> = entry.as_object().expect("object").keys().collect();
+    assert_eq!(
+        (keys[0].as_str(), keys[keys.len() - 1].as_str()),
+        ("id", "sdg_labels"),
+        "schema order, computed fields last: {keys:?}"
+    );
     assert_eq!(
         entry["title"], "Faster buses",
         "before-save tidied the title"

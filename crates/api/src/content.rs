@@ -218,7 +218,7 @@ pub async fn present(
         .await
         .map_err(hook_error)?
     {
-        Value::Object(entry) => Ok(entry),
+        Value::Object(entry) => Ok(in_schema_order(content_type, entry)),
         _ => Err(ApiError::new(
             ErrorCode::PluginFailed,
             format!(
@@ -227,4 +227,21 @@ pub async fn present(
             ),
         )),
     }
+}
+
+/// A plugin may hand the entry back with its keys in any order; clients get the order
+/// every entry has: system fields, the type's fields, then what the plugin computed.
+fn in_schema_order(content_type: &ContentType, mut entry: Entry) -> Entry {
+    let system = civitas_core::SystemField::ALL.into_iter().map(|f| f.name());
+    let names: Vec<&str> = system
+        .chain(content_type.fields.iter().map(|f| f.name.as_str()))
+        .collect();
+    let mut ordered = Map::with_capacity(entry.len());
+    for name in names {
+        if let Some(value) = entry.shift_remove(name) {
+            ordered.insert(name.to_owned(), value);
+        }
+    }
+    ordered.extend(entry);
+    ordered
 }
