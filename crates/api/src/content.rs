@@ -22,13 +22,14 @@ pub fn body_object(body: Value) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-/// Schema constraints and references; every problem at once.
+/// Schema constraints and references; every problem with the entry at once (inner
+/// error), or a server fault (outer error).
 async fn schema_checked(
     state: &AppState,
     content_type: &ContentType,
     input: &Map<String, Value>,
     mode: WriteMode,
-) -> Result<Document, Vec<civitas_core::FieldError>> {
+) -> Result<Result<Document, Vec<civitas_core::FieldError>>, ApiError> {
     let (mut document, mut errors) = validate_all(content_type, input, mode);
     match state
         .store
@@ -37,19 +38,14 @@ async fn schema_checked(
     {
         Ok(()) => {}
         Err(StoreError::Invalid(missing)) => errors.extend(missing),
-        Err(other) => {
-            return Err(vec![civitas_core::FieldError::new(
-                "",
-                "internal",
-                other.to_string(),
-            )]);
-        }
+        // A database fault is the server's problem, not the entry's: 500, not 422.
+        Err(other) => return Err(other.into()),
     }
-    if errors.is_empty() {
+    Ok(if errors.is_empty() {
         Ok(document)
     } else {
         Err(errors)
-    }
+    })
 }
 
 /// The checks of a write, in order: the schema's constraints, then the owning plugin's
@@ -62,7 +58,7 @@ async fn checked(
     mode: WriteMode,
 ) -> Result<Document, ApiError> {
     let document = schema_checked(state, content_type, &input, mode)
-        .await
+        .await?
         .map_err(ApiError::validation)?;
     let Some(plugin) = state.plugins.owner_of(&content_type.id) else {
         return Ok(document);
@@ -92,7 +88,7 @@ async fn checked(
         }
     };
     schema_checked(state, content_type, &saved, mode)
-        .await
+        .await?
         .map_err(|errors| {
             let problems: Vec<String> = errors
                 .iter()
