@@ -9,12 +9,14 @@ use std::sync::{Arc, Mutex};
 use poem::http::{Method, StatusCode, header};
 use poem::{Body, Endpoint, IntoResponse, Request, Response, Result};
 
+use crate::middleware::etag_of;
 use crate::state::SharedState;
 
 /// One stored answer: what the content looked like at `generation`.
 struct Cached {
     generation: u64,
     content_type: String,
+    etag: String,
     body: bytes::Bytes,
 }
 
@@ -57,14 +59,19 @@ pub async fn cached<E: Endpoint>(next: Arc<E>, request: Request) -> Result<Respo
             .status(StatusCode::OK)
             .content_type(hit.content_type.as_str())
             .header("x-cache", "hit")
+            .header(header::ETAG, hit.etag.as_str())
             .body(Body::from_bytes(hit.body.clone())));
     }
     let response = next.call(request).await?.into_response();
     if response.status() != StatusCode::OK {
         return Ok(response);
     }
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
     let body = body.into_bytes().await?;
+    let etag = etag_of(&body);
+    if let Ok(value) = etag.parse() {
+        parts.headers.insert(header::ETAG, value);
+    }
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
@@ -80,6 +87,7 @@ pub async fn cached<E: Endpoint>(next: Arc<E>, request: Request) -> Result<Respo
             Arc::new(Cached {
                 generation,
                 content_type,
+                etag,
                 body: body.clone(),
             }),
         );
