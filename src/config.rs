@@ -34,6 +34,10 @@ pub struct Config {
 pub struct ServerConfig {
     pub bind: SocketAddr,
     pub shutdown_timeout_secs: u64,
+    pub cors_origins: Vec<String>,
+    pub cors_max_age_secs: u64,
+    pub hsts_max_age_secs: u64,
+    pub client_ip_header: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -68,6 +72,24 @@ pub struct ApiConfig {
 pub struct AuthConfig {
     #[serde(deserialize_with = "text")]
     pub admin_token: String,
+    pub public_read_requires_token: bool,
+    pub session_max_age_secs: u64,
+    pub session_idle_secs: u64,
+    pub login_window_secs: u64,
+    pub login_max_attempts_per_address: u32,
+    pub login_max_failures_per_account: u32,
+    pub roles: BTreeMap<String, RoleConfig>,
+}
+
+/// A role beside the built-in ones: `[auth.roles.partner_manager]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleConfig {
+    pub can: Vec<String>,
+    #[serde(default)]
+    pub types: Option<Vec<String>>,
+    #[serde(default)]
+    pub own_entries_only: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,6 +136,12 @@ fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> 
 #[derive(Debug, thiserror::Error)]
 #[error("configuration error: {0}")]
 pub struct ConfigError(String);
+
+impl ConfigError {
+    pub fn new(message: String) -> ConfigError {
+        ConfigError(message)
+    }
+}
 
 /// Loads and checks the configuration.
 pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
@@ -187,6 +215,8 @@ fn check(config: &Config) -> Result<(), (&'static str, String)> {
             format!("must be empty (admin API off) or at least {MIN_TOKEN_LEN} characters"),
         ));
     }
+    check_auth(config)?;
+    check_server(&config.server)?;
     let plugins = &config.plugins;
     if plugins.default_timeout_ms == 0 || plugins.default_timeout_ms > plugins.max_timeout_ms {
         return Err((
@@ -216,6 +246,74 @@ fn check(config: &Config) -> Result<(), (&'static str, String)> {
         return Err((
             "log.level",
             format!("`{}` is not a log filter", config.log.level),
+        ));
+    }
+    Ok(())
+}
+
+fn check_auth(config: &Config) -> Result<(), (&'static str, String)> {
+    let auth = &config.auth;
+    if auth.session_max_age_secs < 60 {
+        return Err(("auth.session_max_age_secs", "must be at least 60".into()));
+    }
+    if auth.session_idle_secs < 1 || auth.session_idle_secs > auth.session_max_age_secs {
+        return Err((
+            "auth.session_idle_secs",
+            "must be from 1 to auth.session_max_age_secs".into(),
+        ));
+    }
+    if auth.login_window_secs == 0 {
+        return Err(("auth.login_window_secs", "must be at least 1".into()));
+    }
+    if auth.login_max_attempts_per_address == 0 {
+        return Err(("auth.login_max_attempts_per_address", "must be at least 1".into()));
+    }
+    if auth.login_max_failures_per_account == 0 {
+        return Err(("auth.login_max_failures_per_account", "must be at least 1".into()));
+    }
+    for (name, role) in &auth.roles {
+        let valid_name = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        if !valid_name || civitas_api::auth::principal::BUILTIN_ROLES.contains(&name.as_str()) {
+            return Err((
+                "auth.roles",
+                format!("`{name}` must be lowercase (a-z, 0-9, _, -) and not a built-in role (admin, editor, author, viewer)"),
+            ));
+        }
+        if let Err(problem) = civitas_api::auth::Role::configured(
+            &role.can,
+            role.types.as_deref(),
+            role.own_entries_only,
+        ) {
+            return Err(("auth.roles", format!("role `{name}`: {problem}")));
+        }
+    }
+    Ok(())
+}
+
+fn check_server(server: &ServerConfig) -> Result<(), (&'static str, String)> {
+    for origin in &server.cors_origins {
+        let valid = origin == "*"
+            || ((origin.starts_with("https://") || origin.starts_with("http://"))
+                && !origin.ends_with('/')
+                && origin.bytes().all(|b| b.is_ascii_graphic()));
+        if !valid {
+            return Err((
+                "server.cors_origins",
+                format!("`{origin}` is not an origin such as https://www.example.org (no path, no trailing slash) or *"),
+            ));
+        }
+    }
+    let header = &server.client_ip_header;
+    if !header
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err((
+            "server.client_ip_header",
+            format!("`{header}` is not a header name"),
         ));
     }
     Ok(())

@@ -7,11 +7,10 @@ use std::time::Instant;
 
 use civitas_core::validate::{Document, validate};
 use civitas_core::{ContentType, Status, WriteMode};
-use civitas_store::Store;
+use civitas_store::{Actor, Store};
 use serde_json::{Value, json};
 
 const BATCH: usize = 1_000;
-const ACTOR: &str = "generator";
 
 const FIRST: [&str; 12] = [
     "Ana", "Bilal", "Chen", "Dara", "Elena", "Femi", "Giulia", "Hiro", "Ines", "Jonas", "Kavya",
@@ -161,7 +160,7 @@ async fn insert(
         if batch.len() == BATCH || i + 1 == count {
             ids.extend(
                 store
-                    .insert_bulk(&content_type, &batch, Status::Published, ACTOR)
+                    .insert_bulk(&content_type, &batch, Status::Published, &Actor::system("generate"))
                     .await?,
             );
             batch.clear();

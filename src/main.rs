@@ -1,6 +1,8 @@
 //! `civitas`: the Civitas headless CMS. `civitas serve` runs the HTTP API; `civitas seed`
-//! loads the demo content; `civitas openapi` prints the API description.
+//! loads the demo content; `civitas user create` makes accounts; `civitas openapi` prints
+//! the API description.
 
+mod accounts;
 mod config;
 mod generate;
 mod seed;
@@ -12,7 +14,8 @@ use std::time::Duration;
 
 use std::collections::BTreeSet;
 
-use civitas_api::{ApiSettings, AppState, ResponseCache, StoreReader};
+use civitas_api::auth::{Auth, AuthSettings, LoginLimits, Role, Roles};
+use civitas_api::{ApiSettings, AppState, CorsPolicy, ResponseCache, StoreReader};
 use civitas_core::TypeRegistry;
 use civitas_plugin_host::{LoadOutcome, PluginHost, PluginSettings};
 use civitas_store::{StorageSettings, Store};
@@ -38,11 +41,21 @@ struct Cli {
 enum Command {
     /// Run the HTTP server until SIGINT or SIGTERM.
     ///
-    /// Example: CIVITAS_AUTH__ADMIN_TOKEN=$(openssl rand -hex 32) civitas serve --seed
+    /// Example: civitas serve --seed
     Serve {
-        /// Load the demo content first (skips entries that already exist).
+        /// Load the demo content first (skips entries that already exist) and, when there
+        /// is no account yet, create the demo admin admin@example.org with a random
+        /// password, printed once.
         #[arg(long)]
         seed: bool,
+    },
+    /// Manage user accounts directly in the configured storage (for the first admin;
+    /// afterwards admins use /api/v1/admin/users).
+    ///
+    /// With embedded storage, run it while no server uses the same data directory.
+    User {
+        #[command(subcommand)]
+        command: accounts::UserCommand,
     },
     /// Load the demo content into the configured storage, then exit. Idempotent.
     ///
@@ -89,6 +102,10 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli.command, config)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.is::<config::ConfigError>() => {
+            eprintln!("{error}");
+            ExitCode::from(EXIT_CONFIG)
+        }
         Err(error) => {
             tracing::error!("{error}");
             eprintln!("error: {error}");
@@ -138,14 +155,19 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                 report.created, report.skipped
             );
         }
+        Command::User { command } => {
+            let state = open_app(&config).await?;
+            accounts::run(&state, command).await?;
+        }
         Command::Serve { seed } => {
             let state = open_app(&config).await?;
             if seed {
                 seed::seed(&state).await?;
+                accounts::create_demo_admin(&state).await?;
             }
-            if state.settings.admin_token.is_none() {
+            if state.auth.settings.emergency_token.is_some() {
                 tracing::warn!(
-                    "auth.admin_token is empty: the admin API answers 401 to every request"
+                    "auth.admin_token is set: anyone with it has full admin access; unset it once accounts work again"
                 );
             }
             let grace = Duration::from_secs(config.server.shutdown_timeout_secs);
@@ -173,14 +195,52 @@ async fn open_app(config: &Config) -> Result<Arc<AppState>, Box<dyn std::error::
             tracing::warn!(plugin = %owner, type_id = %type_id, %error, "plugin type refused");
         }
     }
+    let roles = configured_roles(config, &registry)?;
     let store = open_store(config, Arc::new(registry)).await?;
     plugins.set_reader(StoreReader::shared(store.clone()));
     Ok(Arc::new(AppState {
         store,
         plugins,
         settings: api_settings(config),
+        auth: Auth::new(auth_settings(config, roles)),
         cache: ResponseCache::default(),
     }))
+}
+
+/// The roles of `auth.roles`, whose types must exist once plugins have added theirs.
+fn configured_roles(config: &Config, registry: &TypeRegistry) -> Result<Roles, config::ConfigError> {
+    let mut roles = Roles::default();
+    for (name, role) in &config.auth.roles {
+        for type_id in role.types.iter().flatten() {
+            if registry.get(type_id).is_none() {
+                return Err(config::ConfigError::new(format!(
+                    "`auth.roles.{name}.types` names `{type_id}`, which is not a content type"
+                )));
+            }
+        }
+        let built = Role::configured(&role.can, role.types.as_deref(), role.own_entries_only)
+            .map_err(|problem| config::ConfigError::new(format!("`auth.roles.{name}`: {problem}")))?;
+        roles.custom.insert(name.clone(), built);
+    }
+    Ok(roles)
+}
+
+fn auth_settings(config: &Config, roles: Roles) -> AuthSettings {
+    let auth = &config.auth;
+    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    AuthSettings {
+        emergency_token: non_empty(&auth.admin_token),
+        public_read_requires_token: auth.public_read_requires_token,
+        session_max_age: Duration::from_secs(auth.session_max_age_secs),
+        session_idle: Duration::from_secs(auth.session_idle_secs),
+        login_limits: LoginLimits {
+            window: Duration::from_secs(auth.login_window_secs),
+            per_address: auth.login_max_attempts_per_address,
+            failures_per_account: auth.login_max_failures_per_account,
+        },
+        roles,
+        client_ip_header: non_empty(&config.server.client_ip_header),
+    }
 }
 
 fn plugin_settings(config: &Config) -> PluginSettings {
@@ -223,7 +283,11 @@ fn api_settings(config: &Config) -> ApiSettings {
         max_include_depth: config.api.max_include_depth,
         max_body_bytes: config.limits.max_body_bytes,
         cache_max_entries: config.api.cache_max_entries,
-        admin_token: (!config.auth.admin_token.is_empty()).then(|| config.auth.admin_token.clone()),
+        cors: CorsPolicy {
+            origins: config.server.cors_origins.clone(),
+            max_age_secs: config.server.cors_max_age_secs,
+        },
+        hsts_max_age_secs: config.server.hsts_max_age_secs,
     }
 }
 

@@ -3,6 +3,7 @@
 //! whose slug already exists, so running it twice changes nothing.
 
 use civitas_api::AppState;
+use civitas_store::Actor;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -36,7 +37,6 @@ const SEED_SOURCES: [(&str, &str, &str); 5] = [
     ),
 ];
 
-const SEED_ACTOR: &str = "seed";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,6 +65,7 @@ pub enum SeedError {
 
 /// Creates and publishes every demo entry that does not exist yet.
 pub async fn seed(state: &AppState) -> Result<SeedReport, SeedError> {
+    let actor = Actor::system("seed");
     let store = &state.store;
     let mut report = SeedReport::default();
     for (type_id, file, text) in SEED_SOURCES {
@@ -103,12 +104,12 @@ pub async fn seed(state: &AppState) -> Result<SeedReport, SeedError> {
                 report.skipped += 1;
                 continue;
             }
-            let entry = civitas_api::create_entry(state, &content_type, input, SEED_ACTOR)
+            let entry = civitas_api::create_entry(state, &content_type, input, &actor)
                 .await
                 .map_err(|e| fail(describe(&e)))?;
             let id = entry.get("id").and_then(Value::as_str).unwrap_or_default();
             store
-                .publish(&content_type, id, SEED_ACTOR)
+                .publish(&content_type, id, &actor)
                 .await
                 .map_err(|e| fail(e.to_string()))?;
             report.created += 1;

@@ -7,7 +7,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 use serde_json::Value;
 
-use crate::auth::AdminAuth;
+use crate::auth::schemes::{PreviewAuth, PublishAuth, WriteAuth};
 use crate::content::{self, body_object};
 use crate::envelope;
 use crate::error::ApiError;
@@ -89,7 +89,7 @@ impl AdminApi {
     )]
     async fn list_entries(
         &self,
-        _auth: AdminAuth,
+        _auth: PreviewAuth,
         request: &Request,
         /// Content type id, e.g. `post`.
         type_id: Path<String>,
@@ -138,7 +138,7 @@ impl AdminApi {
     )]
     async fn create_entry(
         &self,
-        auth: AdminAuth,
+        auth: WriteAuth,
         request: &Request,
         /// Content type id, e.g. `post`.
         type_id: Path<String>,
@@ -147,7 +147,7 @@ impl AdminApi {
         allow_only(request, &[])?;
         let content_type = self.state.content_type(&type_id)?;
         let input = body_object(body.0)?;
-        let entry = content::create(&self.state, &content_type, input, &auth.0.actor).await?;
+        let entry = content::create(&self.state, &content_type, input, &auth.0.principal.actor()).await?;
         let location = format!(
             "/api/v1/admin/content/{}/{}",
             content_type.id,
@@ -167,7 +167,7 @@ impl AdminApi {
     )]
     async fn get_entry(
         &self,
-        _auth: AdminAuth,
+        _auth: PreviewAuth,
         request: &Request,
         /// Content type id, e.g. `post`.
         type_id: Path<String>,
@@ -197,7 +197,7 @@ impl AdminApi {
     )]
     async fn replace_entry(
         &self,
-        auth: AdminAuth,
+        auth: WriteAuth,
         request: &Request,
         /// Content type id, e.g. `post`.
         type_id: Path<String>,
@@ -208,12 +208,13 @@ impl AdminApi {
         allow_only(request, &[])?;
         let input = body_object(body.0)?;
         let (content_type, existing) = self.existing(&type_id, &id).await?;
+        auth.0.may_change(&existing)?;
         let entry = content::replace(
             &self.state,
             &content_type,
             &entry_id(&existing),
             input,
-            &auth.0.actor,
+            &auth.0.principal.actor(),
         )
         .await?;
         Ok(Json(self.respond(&content_type, entry).await?))
@@ -230,7 +231,7 @@ impl AdminApi {
     )]
     async fn patch_entry(
         &self,
-        auth: AdminAuth,
+        auth: WriteAuth,
         request: &Request,
         /// Content type id, e.g. `post`.
         type_id: Path<String>,
@@ -241,8 +242,9 @@ impl AdminApi {
         allow_only(request, &[])?;
         let patch = body_object(body.0)?;
         let (content_type, existing) = self.existing(&type_id, &id).await?;
-        let entry =
-            content::patch(&self.state, &content_type, existing, patch, &auth.0.actor).await?;
+        auth.0.may_change(&existing)?;
+        let actor = auth.0.principal.actor();
+        let entry = content::patch(&self.state, &content_type, existing, patch, &actor).await?;
         Ok(Json(self.respond(&content_type, entry).await?))
     }
 
@@ -254,7 +256,7 @@ impl AdminApi {
     )]
     async fn delete_entry(
         &self,
-        _auth: AdminAuth,
+        auth: WriteAuth,
         request: &Request,
         /// Content type id, e.g. `post`.
         type_id: Path<String>,
@@ -263,9 +265,11 @@ impl AdminApi {
     ) -> Result<Deleted, ApiError> {
         allow_only(request, &[])?;
         let (content_type, existing) = self.existing(&type_id, &id).await?;
+        auth.0.may_change(&existing)?;
+        let actor = auth.0.principal.actor();
         self.state
             .store
-            .delete(&content_type, &entry_id(&existing))
+            .delete(&content_type, &entry_id(&existing), &actor)
             .await?;
         Ok(Deleted::Deleted)
     }
@@ -281,7 +285,7 @@ impl AdminApi {
     )]
     async fn publish_entry(
         &self,
-        auth: AdminAuth,
+        auth: PublishAuth,
         request: &Request,
         /// Content type id, e.g. `post`.
         type_id: Path<String>,
@@ -293,7 +297,7 @@ impl AdminApi {
         let entry = self
             .state
             .store
-            .publish(&content_type, &entry_id(&existing), &auth.0.actor)
+            .publish(&content_type, &entry_id(&existing), &auth.0.principal.actor())
             .await?;
         Ok(Json(self.respond(&content_type, entry).await?))
     }
@@ -308,7 +312,7 @@ impl AdminApi {
     )]
     async fn unpublish_entry(
         &self,
-        auth: AdminAuth,
+        auth: PublishAuth,
         request: &Request,
         /// Content type id, e.g. `post`.
         type_id: Path<String>,
@@ -320,7 +324,7 @@ impl AdminApi {
         let entry = self
             .state
             .store
-            .unpublish(&content_type, &entry_id(&existing), &auth.0.actor)
+            .unpublish(&content_type, &entry_id(&existing), &auth.0.principal.actor())
             .await?;
         Ok(Json(self.respond(&content_type, entry).await?))
     }

@@ -1,5 +1,5 @@
-//! The public response cache: reads vastly outnumber writes, so a successful anonymous
-//! GET of a public route is kept, keyed by path and query, and served again without
+//! The public response cache: reads vastly outnumber writes, so a successful GET of a
+//! public route is kept, keyed by path and query, and served again without
 //! touching the database until the next write (any write: responses embed entries of
 //! other types). Only this process's writes are seen; see the README on several nodes.
 
@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use poem::http::{Method, StatusCode, header};
 use poem::{Body, Endpoint, IntoResponse, Request, Response, Result};
 
+use crate::auth::public_reads::is_public_read;
 use crate::middleware::etag_of;
 use crate::state::SharedState;
 
@@ -26,14 +27,10 @@ pub struct ResponseCache {
     entries: Mutex<HashMap<String, Arc<Cached>>>,
 }
 
-const PUBLIC_PREFIXES: [&str; 3] = ["/api/v1/content/", "/api/v1/types", "/api/v1/search"];
-
+/// Public answers do not depend on who asks (access was checked before this point, by
+/// `public_reads`), so one cached answer serves every caller.
 fn cache_key(request: &Request) -> Option<String> {
-    let cacheable = request.method() == Method::GET
-        && !request.headers().contains_key(header::AUTHORIZATION)
-        && PUBLIC_PREFIXES
-            .iter()
-            .any(|prefix| request.uri().path().starts_with(prefix));
+    let cacheable = request.method() == Method::GET && is_public_read(request.uri().path());
     cacheable.then(|| request.uri().to_string())
 }
 

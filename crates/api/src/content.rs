@@ -5,7 +5,7 @@
 use civitas_core::validate::{Document, validate_all};
 use civitas_core::{ContentType, WriteMode};
 use civitas_plugin_host::{CallContext, HookError, Issue};
-use civitas_store::{Entry, StoreError};
+use civitas_store::{Actor, Entry, StoreError};
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ErrorCode, ErrorDetail};
@@ -102,8 +102,9 @@ async fn checked(
         })
 }
 
+/// Plugin calls carry the request's id, so a plugin's log lines can be matched to it.
 fn context() -> CallContext {
-    CallContext::new(String::new())
+    CallContext::new(crate::request_id::current())
 }
 
 fn plugin_failed(plugin: &str, hook: &str, reason: &str) -> ApiError {
@@ -157,7 +158,7 @@ pub async fn create(
     state: &AppState,
     content_type: &ContentType,
     input: Map<String, Value>,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Entry, ApiError> {
     let document = checked(state, content_type, input, WriteMode::Create).await?;
     Ok(state.store.create(content_type, document, actor).await?)
@@ -169,7 +170,7 @@ pub async fn replace(
     content_type: &ContentType,
     id: &str,
     input: Map<String, Value>,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Entry, ApiError> {
     let document = checked(state, content_type, input, WriteMode::Replace).await?;
     Ok(state
@@ -185,7 +186,7 @@ pub async fn patch(
     content_type: &ContentType,
     existing: Entry,
     patch: Map<String, Value>,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Entry, ApiError> {
     let id = existing
         .get("id")

@@ -50,7 +50,9 @@ error_codes! {
     InvalidValue = "invalid_value", BAD_REQUEST, "A filter value does not fit the field's kind, or a parameter is repeated or over its limit.";
     InvalidInclude = "invalid_include", BAD_REQUEST, "`include` names something that is not a reference field, or goes deeper than `api.max_include_depth`.";
     InvalidSearch = "invalid_search", BAD_REQUEST, "`q` is empty or too long, or the type has no searchable fields.";
-    Unauthorized = "unauthorized", UNAUTHORIZED, "The admin API needs `Authorization: Bearer <token>` with a valid token.";
+    Unauthorized = "unauthorized", UNAUTHORIZED, "The route needs `Authorization: Bearer <token>` with a valid session or API token; this one is missing, wrong, expired or revoked.";
+    InvalidCredentials = "invalid_credentials", UNAUTHORIZED, "Login failed: the email or password is wrong (the answer does not say which).";
+    Forbidden = "forbidden", FORBIDDEN, "The credential is valid but its role or scopes do not allow this (or an author's change to someone else's entry).";
     TypeNotFound = "type_not_found", NOT_FOUND, "No content type has this id.";
     EntryNotFound = "entry_not_found", NOT_FOUND, "No entry has this id (or slug, on public routes; public routes only see published entries).";
     RouteNotFound = "route_not_found", NOT_FOUND, "No route matches this path.";
@@ -60,6 +62,10 @@ error_codes! {
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "Write bodies must be sent as `Content-Type: application/json`.";
     ValidationFailed = "validation_failed", UNPROCESSABLE_ENTITY, "The entry breaks the type's rules; `details` lists every field error at once.";
     PluginNotFound = "plugin_not_found", NOT_FOUND, "No plugin with this id is loaded.";
+    UserNotFound = "user_not_found", NOT_FOUND, "No user account has this id.";
+    TokenNotFound = "token_not_found", NOT_FOUND, "No API token has this id.";
+    LastAdmin = "last_admin", CONFLICT, "The change would leave no enabled admin account.";
+    RateLimited = "rate_limited", TOO_MANY_REQUESTS, "Too many login attempts from this address or on this account; `Retry-After` says how many seconds to wait.";
     PluginRefused = "plugin_refused", UNPROCESSABLE_ENTITY, "A reload found the plugin invalid (bad manifest, hash, types); the old version stays active.";
     Internal = "internal", INTERNAL_SERVER_ERROR, "An unexpected server fault; the server log has the cause.";
     PluginFailed = "plugin_failed", BAD_GATEWAY, "A plugin hook trapped, timed out, hit a limit or returned something invalid; the message names the plugin and hook. Only this request failed.";
@@ -81,6 +87,8 @@ pub struct ErrorInfo {
     /// Per-field problems, for `validation_failed` and `conflict`.
     #[oai(skip_serializing_if_is_empty)]
     pub details: Vec<ErrorDetail>,
+    /// The request's id (also in the `X-Request-Id` header and the server log).
+    pub request_id: String,
 }
 
 #[derive(Debug, Clone, Object)]
@@ -107,6 +115,8 @@ pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
     pub details: Vec<ErrorDetail>,
+    /// Seconds the client should wait, sent as `Retry-After`.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -115,6 +125,17 @@ impl ApiError {
             code,
             message: message.into(),
             details: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    pub fn rate_limited(wait_secs: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(wait_secs),
+            ..ApiError::new(
+                ErrorCode::RateLimited,
+                format!("too many login attempts; try again in {wait_secs} seconds"),
+            )
         }
     }
 
@@ -155,6 +176,7 @@ impl ApiError {
                 code: self.code.as_str().to_owned(),
                 message: self.message.clone(),
                 details: self.details.clone(),
+                request_id: crate::request_id::current(),
             },
         }
     }
@@ -173,6 +195,9 @@ impl poem::error::ResponseError for ApiError {
         if self.code == ErrorCode::Unauthorized {
             response = response.header("WWW-Authenticate", "Bearer");
         }
+        if let Some(wait) = self.retry_after {
+            response = response.header("Retry-After", wait);
+        }
         response.body(body)
     }
 }
@@ -186,7 +211,7 @@ impl IntoResponse for ApiError {
 /// Documents the error statuses once for every operation.
 impl ApiResponse for ApiError {
     fn meta() -> MetaResponses {
-        let statuses = [400, 401, 404, 409, 413, 415, 422, 500, 502, 503];
+        let statuses = [400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 502, 503];
         let responses = statuses
             .into_iter()
             .map(|status| MetaResponse {
@@ -211,7 +236,9 @@ impl ApiResponse for ApiError {
 fn status_description(status: u16) -> &'static str {
     match status {
         400 => "Bad request: malformed JSON, an unknown or invalid parameter",
-        401 => "Missing or wrong bearer token (admin routes)",
+        401 => "Missing, wrong, expired or revoked bearer token; or a failed login",
+        403 => "The role or token scopes do not allow this",
+        429 => "Too many login attempts; see Retry-After",
         404 => "Unknown content type or entry",
         409 => "Slug or unique field already taken",
         413 => "Body larger than limits.max_body_bytes",
@@ -229,16 +256,20 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::new(ErrorCode::EntryNotFound, "entry not found"),
             StoreError::Conflict { field } => ApiError::new(
                 ErrorCode::Conflict,
-                format!("another entry already has this `{field}`"),
+                format!("another record already has this `{field}`"),
             )
             .with_details(vec![ErrorDetail {
-                message: format!("`{field}` must be unique within the type"),
+                message: format!("`{field}` must be unique"),
                 field,
                 code: "not_unique".to_owned(),
             }]),
             StoreError::Invalid(errors) => ApiError::validation(errors),
             StoreError::Database(error) => {
                 tracing::error!(%error, "database error");
+                ApiError::new(ErrorCode::Internal, "internal error")
+            }
+            StoreError::Corrupt(problem) => {
+                tracing::error!(%problem, "malformed record in the database");
                 ApiError::new(ErrorCode::Internal, "internal error")
             }
         }
@@ -281,6 +312,7 @@ pub fn from_framework_error(error: poem::Error) -> ApiError {
         }
         StatusCode::BAD_REQUEST => ErrorCode::InvalidParameter,
         StatusCode::UNAUTHORIZED => ErrorCode::Unauthorized,
+        StatusCode::FORBIDDEN => ErrorCode::Forbidden,
         StatusCode::NOT_FOUND => ErrorCode::RouteNotFound,
         StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
         StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
@@ -291,7 +323,7 @@ pub fn from_framework_error(error: poem::Error) -> ApiError {
         }
     };
     let message = match code {
-        ErrorCode::Unauthorized => "a valid bearer token is required".to_owned(),
+        ErrorCode::Unauthorized => crate::auth::unauthorized().message,
         ErrorCode::RouteNotFound => "no route matches this path".to_owned(),
         ErrorCode::Internal => "internal error".to_owned(),
         _ => message,

@@ -1,10 +1,12 @@
-//! The Civitas HTTP API: public content routes, admin routes, the error table, and the
-//! OpenAPI document with a schema per content type.
+//! The Civitas HTTP API: public content routes, admin routes, accounts and tokens, the
+//! error table, and the OpenAPI document with a schema per content type.
 
 mod admin;
-mod auth;
+mod audit_log;
+pub mod auth;
 mod cache;
 mod content;
+mod cors;
 mod envelope;
 pub mod error;
 mod listing;
@@ -14,9 +16,12 @@ mod params;
 mod plugins;
 mod public;
 mod reader;
+mod request_id;
 pub mod schemas;
 mod server;
 mod state;
+mod tokens;
+pub mod users;
 
 use std::sync::Arc;
 
@@ -26,27 +31,41 @@ use poem::{Endpoint, EndpointExt, IntoResponse, Route, get};
 use poem_openapi::OpenApiService;
 
 pub use cache::ResponseCache;
+pub use cors::CorsPolicy;
 pub use content::{body_object, create as create_entry};
 pub use reader::StoreReader;
 pub use server::{ServeError, serve};
 pub use state::{ApiSettings, AppState, SharedState};
 
 use crate::admin::AdminApi;
+use crate::audit_log::AuditApi;
+use crate::auth::routes::AuthApi;
 use crate::plugins::PluginAdminApi;
 use crate::public::PublicApi;
+use crate::tokens::TokensApi;
+use crate::users::UsersApi;
 
-fn service(state: &SharedState) -> OpenApiService<(PublicApi, AdminApi, PluginAdminApi), ()> {
+type Apis = (
+    PublicApi,
+    AuthApi,
+    AdminApi,
+    PluginAdminApi,
+    UsersApi,
+    TokensApi,
+    AuditApi,
+);
+
+fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
+    let state = || state.clone();
     OpenApiService::new(
         (
-            PublicApi {
-                state: state.clone(),
-            },
-            AdminApi {
-                state: state.clone(),
-            },
-            PluginAdminApi {
-                state: state.clone(),
-            },
+            PublicApi { state: state() },
+            AuthApi { state: state() },
+            AdminApi { state: state() },
+            PluginAdminApi { state: state() },
+            UsersApi { state: state() },
+            TokensApi { state: state() },
+            AuditApi { state: state() },
         ),
         "Civitas",
         env!("CARGO_PKG_VERSION"),
@@ -63,6 +82,8 @@ pub fn openapi_document(state: &SharedState) -> Result<String, serde_json::Error
 /// Builds the whole HTTP application: routes, OpenAPI document, docs UI and middleware.
 pub fn app(state: SharedState) -> Result<impl Endpoint, serde_json::Error> {
     let max_body_bytes = state.settings.max_body_bytes;
+    let hsts_max_age_secs = state.settings.hsts_max_age_secs;
+    let cors_policy = Arc::new(state.settings.cors.clone());
     let service = service(&state);
     let generated = service.spec();
     let spec = Arc::new(openapi_document(&state)?);
@@ -88,9 +109,14 @@ pub fn app(state: SharedState) -> Result<impl Endpoint, serde_json::Error> {
         .at("/", get(make_sync(|_| Redirect::see_other("/docs"))))
         .around(middleware::limit_body(max_body_bytes))
         .around(cache::cached)
+        .around(auth::public_reads::guard)
         .around(middleware::conditional_get)
         // Outside the middleware above, so each of them can see the state.
         .data(state)
         .catch_all_error(|error| async move { error::from_framework_error(error).into_response() })
-        .around(middleware::log_request))
+        // Outside the error conversion, so error answers carry these headers too.
+        .around(cors::cors(cors_policy))
+        .around(middleware::security_headers(hsts_max_age_secs))
+        .around(middleware::log_request)
+        .around(request_id::assign))
 }

@@ -1,12 +1,13 @@
 //! Admin routes for plugins: what is loaded, in what state, and atomic reloads.
 
 use civitas_plugin_host::HostError;
+use civitas_store::AuditEvent;
 use poem_openapi::OpenApi;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use serde_json::{Value, json};
 
-use crate::auth::AdminAuth;
+use crate::auth::schemes::AdminAuth;
 use crate::envelope;
 use crate::error::{ApiError, ErrorCode};
 use crate::public::ApiTags;
@@ -41,12 +42,19 @@ impl PluginAdminApi {
     )]
     async fn reload_plugin(
         &self,
-        _auth: AdminAuth,
+        auth: AdminAuth,
         /// The plugin's id.
         id: Path<String>,
     ) -> Result<Json<Value>, ApiError> {
         match self.state.plugins.reload(&id).await {
-            Ok(info) => Ok(Json(envelope::one(json!(info)))),
+            Ok(info) => {
+                let event = AuditEvent::new("plugin.reload", Some(&id));
+                self.state
+                    .store
+                    .record(event, &auth.0.principal.actor())
+                    .await?;
+                Ok(Json(envelope::one(json!(info))))
+            }
             Err(HostError::NotFound(id)) => Err(ApiError::new(
                 ErrorCode::PluginNotFound,
                 format!("no plugin `{id}` is loaded"),

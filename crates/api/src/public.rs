@@ -17,10 +17,16 @@ use crate::state::SharedState;
 
 #[derive(Tags)]
 pub enum ApiTags {
-    /// Published content, for websites and apps. No token needed.
+    /// Published content, for websites and apps. No token needed, unless
+    /// `auth.public_read_requires_token` is on: then a token with the `read` scope.
     Public,
-    /// Editing content. Every route needs `Authorization: Bearer <token>`.
+    /// Logging in and out, and who you are.
+    Auth,
+    /// Editing content. Every route needs `Authorization: Bearer <token>` with the
+    /// capability its security scheme names.
     Admin,
+    /// Users, API tokens and the audit log: the `admin` capability only.
+    Accounts,
 }
 
 pub struct PublicApi {

@@ -124,6 +124,10 @@ fn system_output_properties(content_type: &ContentType, view: View) -> Vec<(&'st
     ];
     if view == View::Admin {
         properties.push((
+            "created_by",
+            json!({"type": "string", "nullable": true, "description": "Who created the entry: `user:ID`, `token:ID` or `system:NAME`."}),
+        ));
+        properties.push((
             "updated_by",
             json!({"type": "string", "nullable": true, "description": "Who made the last write."}),
         ));

@@ -1,4 +1,4 @@
-//! What every handler shares: the store and the API settings.
+//! What every handler shares: the store, the plugins, the settings and the caches.
 
 use std::sync::Arc;
 
@@ -6,7 +6,9 @@ use civitas_core::{ContentType, TypeRegistry};
 use civitas_plugin_host::PluginHost;
 use civitas_store::Store;
 
+use crate::auth::Auth;
 use crate::cache::ResponseCache;
+use crate::cors::CorsPolicy;
 use crate::error::ApiError;
 
 /// API behaviour that comes from configuration.
@@ -19,14 +21,17 @@ pub struct ApiSettings {
     pub max_body_bytes: usize,
     /// Public answers kept in memory until the next write; 0 turns the cache off.
     pub cache_max_entries: usize,
-    /// The bootstrap admin token; `None` turns the admin API off.
-    pub admin_token: Option<String>,
+    /// Origins browsers may call the API from.
+    pub cors: CorsPolicy,
+    /// Strict-Transport-Security max-age; 0 sends none.
+    pub hsts_max_age_secs: u64,
 }
 
 pub struct AppState {
     pub store: Store,
     pub plugins: PluginHost,
     pub settings: ApiSettings,
+    pub auth: Auth,
     pub cache: ResponseCache,
 }
 

@@ -46,11 +46,12 @@ pub enum SystemField {
     UpdatedAt,
     PublishedAt,
     Revision,
+    CreatedBy,
     UpdatedBy,
 }
 
 impl SystemField {
-    pub const ALL: [SystemField; 9] = [
+    pub const ALL: [SystemField; 10] = [
         SystemField::Id,
         SystemField::Type,
         SystemField::Slug,
@@ -59,6 +60,7 @@ impl SystemField {
         SystemField::UpdatedAt,
         SystemField::PublishedAt,
         SystemField::Revision,
+        SystemField::CreatedBy,
         SystemField::UpdatedBy,
     ];
 
@@ -72,6 +74,7 @@ impl SystemField {
             SystemField::UpdatedAt => "updated_at",
             SystemField::PublishedAt => "published_at",
             SystemField::Revision => "revision",
+            SystemField::CreatedBy => "created_by",
             SystemField::UpdatedBy => "updated_by",
         }
     }

@@ -350,9 +350,9 @@ pub fn canonical_datetime(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-fn email(value: &Value) -> Result<Value, Problem> {
-    let text = string(value)?;
-    let valid = text.len() <= 254
+/// A plausible email address: one `@`, a dotted domain, no blanks, at most 254 bytes.
+pub fn is_email(text: &str) -> bool {
+    text.len() <= 254
         && text.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && domain.contains('.')
@@ -360,7 +360,12 @@ fn email(value: &Value) -> Result<Value, Problem> {
                 && !domain.ends_with('.')
                 && !text.chars().any(|c| c.is_whitespace() || c.is_control())
                 && !domain.contains('@')
-        });
+        })
+}
+
+fn email(value: &Value) -> Result<Value, Problem> {
+    let text = string(value)?;
+    let valid = is_email(&text);
     if valid {
         Ok(Value::from(text))
     } else {

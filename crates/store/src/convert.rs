@@ -39,7 +39,7 @@ pub(crate) fn datetime_to_db(text: &str) -> Value {
         .unwrap_or(Value::None)
 }
 
-pub(crate) fn now_to_db(now: DateTime<Utc>) -> Value {
+pub(crate) fn time_to_db(now: DateTime<Utc>) -> Value {
     Value::Datetime(Datetime::from(now))
 }
 

@@ -13,7 +13,8 @@ use surrealdb::engine::any::Any;
 use surrealdb::types::{Object, RecordId, Value};
 
 use crate::connect::{StorageSettings, connect};
-use crate::convert::{datetime_to_db, field_to_db, from_db, now_to_db, object_from_db};
+use crate::convert::{datetime_to_db, field_to_db, from_db, time_to_db, object_from_db};
+use crate::audit::{Actor, AuditEvent};
 use crate::counts::CountCache;
 use crate::error::{StoreError, unique_violation};
 use crate::metrics::record_query;
@@ -205,7 +206,7 @@ impl Store {
         &self,
         content_type: &ContentType,
         document: Document,
-        actor: &str,
+        actor: &Actor,
     ) -> Result<Entry, StoreError> {
         let id = ulid::Ulid::new().to_string();
         let explicit_slug = document.slug.clone();
@@ -214,18 +215,22 @@ impl Store {
             None => self.free_slug(content_type, &document, &id).await?,
         };
         let mut content = new_row(content_type, &document, &slug, Status::Draft, actor);
+        let event = AuditEvent::on_entry("entry.create", &content_type.id, &id);
         loop {
+            let mut values = Object::new();
+            values.insert("rid", record_id(content_type, &id));
+            values.insert("content", content.clone());
             let result = self
-                .query("CREATE ONLY $rid CONTENT $content RETURN AFTER")
-                .bind(("rid", record_id(content_type, &id)))
-                .bind(("content", content.clone()))
-                .await?
-                .check();
+                .audited("CREATE $rid CONTENT $content RETURN AFTER", values, event, actor)
+                .await;
             match result {
-                Ok(mut response) => {
+                Ok(rows) => {
                     self.counts.invalidate();
-                    let row: Value = response.take(0)?;
-                    return Ok(entry_from_row(content_type, row));
+                    return rows
+                        .into_iter()
+                        .next()
+                        .map(|row| entry_from_row(content_type, row))
+                        .ok_or(StoreError::NotFound);
                 }
                 Err(error) => match unique_violation(&error) {
                     // Another writer took the generated slug between the check and the
@@ -277,7 +282,7 @@ impl Store {
         content_type: &ContentType,
         documents: &[Document],
         status: Status,
-        actor: &str,
+        actor: &Actor,
     ) -> Result<Vec<String>, StoreError> {
         let mut ids = Vec::with_capacity(documents.len());
         let mut rows = Vec::with_capacity(documents.len());
@@ -293,7 +298,14 @@ impl Store {
             ids.push(id);
         }
         let sql = format!("INSERT INTO {} $rows RETURN NONE", ident(&content_type.id));
-        let result = self.query(sql).bind(("rows", rows)).await?.check();
+        let mut values = Object::new();
+        values.insert("rows", rows);
+        let event = AuditEvent {
+            action: "entry.bulk_create",
+            type_id: Some(&content_type.id),
+            target: None,
+        };
+        let result = self.audited(&sql, values, event, actor).await;
         self.counts.invalidate();
         match result {
             Ok(_) => Ok(ids),
@@ -330,7 +342,7 @@ impl Store {
         content_type: &ContentType,
         id: &str,
         document: Document,
-        actor: &str,
+        actor: &Actor,
     ) -> Result<Entry, StoreError> {
         let mut assignments: Vec<String> = Vec::new();
         let mut values = Object::new();
@@ -352,7 +364,8 @@ impl Store {
             assignments.push("published_at = $published_at".to_owned());
             values.insert("published_at", datetime_to_db(at));
         }
-        self.update(content_type, id, &assignments.join(", "), values, actor)
+        let set = assignments.join(", ");
+        self.update(content_type, id, &set, values, "entry.update", actor)
             .await
     }
 
@@ -361,12 +374,13 @@ impl Store {
         &self,
         content_type: &ContentType,
         id: &str,
-        actor: &str,
+        actor: &Actor,
     ) -> Result<Entry, StoreError> {
         let mut values = Object::new();
         values.insert("status", Status::Published.as_str());
         let set = "status = $status, published_at = published_at ?? $now";
-        self.update(content_type, id, set, values, actor).await
+        self.update(content_type, id, set, values, "entry.publish", actor)
+            .await
     }
 
     /// Takes an entry off the public API; it stays editable as a draft.
@@ -374,11 +388,12 @@ impl Store {
         &self,
         content_type: &ContentType,
         id: &str,
-        actor: &str,
+        actor: &Actor,
     ) -> Result<Entry, StoreError> {
         let mut values = Object::new();
         values.insert("status", Status::Draft.as_str());
-        self.update(content_type, id, "status = $status", values, actor)
+        let set = "status = $status";
+        self.update(content_type, id, set, values, "entry.unpublish", actor)
             .await
     }
 
@@ -388,8 +403,9 @@ impl Store {
         content_type: &ContentType,
         id: &str,
         set: &str,
-        values: Object,
-        actor: &str,
+        mut values: Object,
+        action: &str,
+        actor: &Actor,
     ) -> Result<Entry, StoreError> {
         if !is_entry_id(id) {
             return Err(StoreError::NotFound);
@@ -397,17 +413,14 @@ impl Store {
         let sql = format!(
             "UPDATE $rid SET {set}, updated_at = $now, updated_by = $actor, revision += 1 RETURN AFTER"
         );
-        let result = self
-            .query(sql)
-            .bind(values)
-            .bind(("rid", record_id(content_type, id)))
-            .bind(("now", now_to_db(Utc::now())))
-            .bind(("actor", actor.to_owned()))
-            .await?
-            .check();
+        values.insert("rid", record_id(content_type, id));
+        values.insert("now", time_to_db(Utc::now()));
+        values.insert("actor", actor.id.clone());
+        let event = AuditEvent::on_entry(action, &content_type.id, id);
+        let result = self.audited(&sql, values, event, actor).await;
         self.counts.invalidate();
         let rows: Vec<Value> = match result {
-            Ok(mut response) => response.take(0)?,
+            Ok(rows) => rows,
             Err(error) => {
                 return Err(match unique_violation(&error) {
                     Some(field) => StoreError::Conflict { field },
@@ -422,16 +435,22 @@ impl Store {
     }
 
     /// Deletes an entry for good.
-    pub async fn delete(&self, content_type: &ContentType, id: &str) -> Result<(), StoreError> {
+    pub async fn delete(
+        &self,
+        content_type: &ContentType,
+        id: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         if !is_entry_id(id) {
             return Err(StoreError::NotFound);
         }
-        let rows: Vec<Value> = self
-            .query("DELETE $rid RETURN BEFORE")
-            .bind(("rid", record_id(content_type, id)))
-            .await?
-            .check()?
-            .take(0)?;
+        let mut values = Object::new();
+        values.insert("rid", record_id(content_type, id));
+        let event = AuditEvent::on_entry("entry.delete", &content_type.id, id);
+        let rows = self
+            .audited("DELETE $rid RETURN BEFORE", values, event, actor)
+            .await?;
+        self.counts.invalidate();
         if rows.is_empty() {
             Err(StoreError::NotFound)
         } else {
@@ -446,9 +465,9 @@ fn new_row(
     document: &Document,
     slug: &str,
     status: Status,
-    actor: &str,
+    actor: &Actor,
 ) -> Object {
-    let now = now_to_db(Utc::now());
+    let now = time_to_db(Utc::now());
     let mut row = fields_to_db(content_type, document);
     row.insert("slug".to_owned(), Value::String(slug.to_owned()));
     row.insert(
@@ -461,7 +480,8 @@ fn new_row(
         row.insert("published_at".to_owned(), datetime_to_db(at));
     }
     row.insert("revision".to_owned(), Value::from_t(1_i64));
-    row.insert("updated_by".to_owned(), Value::String(actor.to_owned()));
+    row.insert("created_by".to_owned(), Value::String(actor.id.clone()));
+    row.insert("updated_by".to_owned(), Value::String(actor.id.clone()));
     row
 }
 

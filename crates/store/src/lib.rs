@@ -6,6 +6,8 @@
 //! generated SurrealQL (table and field names) come from the validated schema, never
 //! from a request.
 
+mod accounts;
+mod audit;
 mod compile;
 mod connect;
 mod convert;
@@ -18,6 +20,8 @@ mod metrics;
 mod schema;
 mod search;
 
+pub use accounts::{ApiToken, CredentialTable, NewToken, NewUser, Session, User, UserChanges};
+pub use audit::{Actor, AuditEvent, AuditPage, AuditQuery};
 pub use connect::{StorageSettings, connect};
 pub use entries::{Entry, Store, is_entry_id};
 pub use error::StoreError;

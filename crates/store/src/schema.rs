@@ -22,6 +22,19 @@ const FULLTEXT_PREFIX: &str = "ft_";
 const ANALYZER: &str = "civitas_text";
 const DEFINE_ANALYZER: &str = "DEFINE ANALYZER IF NOT EXISTS civitas_text TOKENIZERS blank,class FILTERS lowercase,ascii,snowball(english);";
 
+/// Accounts, credentials and the audit log. Content type ids may not start with `sys_`,
+/// so these names cannot clash with a type's table.
+const SYSTEM_TABLES: &str = "
+DEFINE TABLE IF NOT EXISTS sys_user SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS uq_email ON sys_user FIELDS email UNIQUE;
+DEFINE TABLE IF NOT EXISTS sys_session SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS ix_user ON sys_session FIELDS user;
+DEFINE TABLE IF NOT EXISTS sys_token SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS sys_audit SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS ix_actor ON sys_audit FIELDS actor;
+DEFINE INDEX IF NOT EXISTS ix_target ON sys_audit FIELDS target;
+";
+
 /// Quotes an identifier from the schema (already restricted to `[a-z0-9_]`), so names
 /// that are SurrealQL keywords, such as `order`, are still read as field names.
 pub(crate) fn ident(name: &str) -> String {
@@ -57,13 +70,14 @@ fn db_type(kind: &FieldKind) -> String {
     }
 }
 
-const SYSTEM_FIELD_TYPES: [(SystemField, &str); 7] = [
+const SYSTEM_FIELD_TYPES: [(SystemField, &str); 8] = [
     (SystemField::Slug, "string"),
     (SystemField::Status, "string"),
     (SystemField::CreatedAt, "datetime"),
     (SystemField::UpdatedAt, "datetime"),
     (SystemField::PublishedAt, "option<datetime>"),
     (SystemField::Revision, "int"),
+    (SystemField::CreatedBy, "option<string>"),
     (SystemField::UpdatedBy, "option<string>"),
 ];
 
@@ -150,6 +164,7 @@ pub(crate) async fn apply(
     registry: &TypeRegistry,
 ) -> Result<(), surrealdb::Error> {
     db.query(DEFINE_ANALYZER).await?.check()?;
+    db.query(SYSTEM_TABLES).await?.check()?;
     for content_type in registry.iter() {
         db.query(define_table(content_type)).await?.check()?;
         let existing = existing_indexes(db, &content_type.id).await?;
