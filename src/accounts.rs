@@ -152,8 +152,17 @@ pub async fn create_demo_admin(state: &AppState) -> Result<(), UserError> {
         role: "admin".to_owned(),
         password: password.clone(),
     };
-    create_user(&state.store, &state.auth.settings.roles, input, &Actor::system("seed")).await?;
+    create_user(
+        &state.store,
+        &state.auth.settings.roles,
+        input,
+        &Actor::system("seed"),
+    )
+    .await?;
     println!("demo admin account: {DEMO_ADMIN_EMAIL}, password {password} (shown only now)");
-    tracing::warn!(email = DEMO_ADMIN_EMAIL, "created the demo admin account; its password is printed on standard output");
+    tracing::warn!(
+        email = DEMO_ADMIN_EMAIL,
+        "created the demo admin account; its password is printed on standard output"
+    );
     Ok(())
 }

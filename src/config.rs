@@ -266,10 +266,16 @@ fn check_auth(config: &Config) -> Result<(), (&'static str, String)> {
         return Err(("auth.login_window_secs", "must be at least 1".into()));
     }
     if auth.login_max_attempts_per_address == 0 {
-        return Err(("auth.login_max_attempts_per_address", "must be at least 1".into()));
+        return Err((
+            "auth.login_max_attempts_per_address",
+            "must be at least 1".into(),
+        ));
     }
     if auth.login_max_failures_per_account == 0 {
-        return Err(("auth.login_max_failures_per_account", "must be at least 1".into()));
+        return Err((
+            "auth.login_max_failures_per_account",
+            "must be at least 1".into(),
+        ));
     }
     for (name, role) in &auth.roles {
         let valid_name = !name.is_empty()
@@ -279,7 +285,9 @@ fn check_auth(config: &Config) -> Result<(), (&'static str, String)> {
         if !valid_name || civitas_api::auth::principal::BUILTIN_ROLES.contains(&name.as_str()) {
             return Err((
                 "auth.roles",
-                format!("`{name}` must be lowercase (a-z, 0-9, _, -) and not a built-in role (admin, editor, author, viewer)"),
+                format!(
+                    "`{name}` must be lowercase (a-z, 0-9, _, -) and not a built-in role (admin, editor, author, viewer)"
+                ),
             ));
         }
         if let Err(problem) = civitas_api::auth::Role::configured(
@@ -302,7 +310,9 @@ fn check_server(server: &ServerConfig) -> Result<(), (&'static str, String)> {
         if !valid {
             return Err((
                 "server.cors_origins",
-                format!("`{origin}` is not an origin such as https://www.example.org (no path, no trailing slash) or *"),
+                format!(
+                    "`{origin}` is not an origin such as https://www.example.org (no path, no trailing slash) or *"
+                ),
             ));
         }
     }

@@ -160,7 +160,12 @@ async fn insert(
         if batch.len() == BATCH || i + 1 == count {
             ids.extend(
                 store
-                    .insert_bulk(&content_type, &batch, Status::Published, &Actor::system("generate"))
+                    .insert_bulk(
+                        &content_type,
+                        &batch,
+                        Status::Published,
+                        &Actor::system("generate"),
+                    )
                     .await?,
             );
             batch.clear();

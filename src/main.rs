@@ -208,7 +208,10 @@ async fn open_app(config: &Config) -> Result<Arc<AppState>, Box<dyn std::error::
 }
 
 /// The roles of `auth.roles`, whose types must exist once plugins have added theirs.
-fn configured_roles(config: &Config, registry: &TypeRegistry) -> Result<Roles, config::ConfigError> {
+fn configured_roles(
+    config: &Config,
+    registry: &TypeRegistry,
+) -> Result<Roles, config::ConfigError> {
     let mut roles = Roles::default();
     for (name, role) in &config.auth.roles {
         for type_id in role.types.iter().flatten() {
@@ -219,7 +222,9 @@ fn configured_roles(config: &Config, registry: &TypeRegistry) -> Result<Roles, c
             }
         }
         let built = Role::configured(&role.can, role.types.as_deref(), role.own_entries_only)
-            .map_err(|problem| config::ConfigError::new(format!("`auth.roles.{name}`: {problem}")))?;
+            .map_err(|problem| {
+                config::ConfigError::new(format!("`auth.roles.{name}`: {problem}"))
+            })?;
         roles.custom.insert(name.clone(), built);
     }
     Ok(roles)

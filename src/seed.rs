@@ -37,7 +37,6 @@ const SEED_SOURCES: [(&str, &str, &str); 5] = [
     ),
 ];
 
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SeedFile {

@@ -19,7 +19,7 @@ fn packaged(folder: &str) -> String {
         .to_string()
 }
 
-fn with_plugins(folder: &str) -> Options {
+pub fn with_plugins(folder: &str) -> Options {
     Options {
         env: vec![
             ("CIVITAS_PLUGINS__DIR".into(), packaged(folder)),

@@ -4,7 +4,10 @@
 
 mod support;
 
+mod access;
 mod admin;
+mod audit;
+mod auth;
 mod config;
 mod fuzz;
 mod openapi;

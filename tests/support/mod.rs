@@ -2,7 +2,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Output};
 use std::time::{Duration, Instant};
 
 use reqwest::{Client, RequestBuilder, Response};
@@ -40,13 +40,19 @@ pub struct Server {
     pub client: Client,
     pub dir: TempDir,
     log: PathBuf,
+    stdout: PathBuf,
 }
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// How to start a server: the storage URL and extra environment.
 pub struct Options {
     pub storage: String,
     pub seed: bool,
     pub env: Vec<(String, String)>,
+    /// A configuration file's text, passed with CIVITAS_CONFIG.
+    pub config: Option<String>,
 }
 
 impl Default for Options {
@@ -55,6 +61,16 @@ impl Default for Options {
             storage: "mem://".into(),
             seed: true,
             env: Vec::new(),
+            config: None,
+        }
+    }
+}
+
+impl Options {
+    pub fn with_config(config: &str) -> Options {
+        Options {
+            config: Some(config.to_owned()),
+            ..Options::default()
         }
     }
 }
@@ -70,7 +86,14 @@ impl Server {
             .path()
             .join(format!("server-{}.log", std::process::id()));
         let log_file = fs::File::create(&log).expect("log file");
+        let stdout = dir.path().join("server-stdout.log");
+        let stdout_file = fs::File::create(&stdout).expect("stdout file");
         let mut command = civitas(dir.path());
+        if let Some(config) = &options.config {
+            let path = dir.path().join("civitas.toml");
+            fs::write(&path, config).expect("config file");
+            command.env("CIVITAS_CONFIG", path);
+        }
         command.arg("serve");
         if options.seed {
             command.arg("--seed");
@@ -81,7 +104,7 @@ impl Server {
             .env("CIVITAS_AUTH__ADMIN_TOKEN", TOKEN)
             .env("CIVITAS_LOG__LEVEL", "info,surrealdb=warn,surrealkv=warn")
             .envs(options.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .stdout(Stdio::null())
+            .stdout(stdout_file)
             .stderr(log_file);
         let child = command.spawn().expect("civitas serve starts");
         let mut server = Server {
@@ -90,6 +113,7 @@ impl Server {
             client: Client::new(),
             dir,
             log,
+            stdout,
         };
         server.base = server.wait_for_address().await;
         server
@@ -135,6 +159,64 @@ impl Server {
 
     pub fn log(&self) -> String {
         strip_ansi(&fs::read_to_string(&self.log).unwrap_or_default())
+    }
+
+    /// What the server printed on standard output.
+    pub fn stdout(&self) -> String {
+        fs::read_to_string(&self.stdout).unwrap_or_default()
+    }
+
+    /// A request with a bearer token of one's choice.
+    pub fn with_token(&self, method: reqwest::Method, path: &str, token: &str) -> RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+    }
+
+    /// Creates an account (through the emergency token) with `PASSWORD`; returns its id.
+    pub async fn create_user(&self, email: &str, role: &str) -> String {
+        let (status, body) = json(
+            self.admin(reqwest::Method::POST, "/users")
+                .json(&serde_json::json!({"email": email, "role": role, "password": PASSWORD}))
+                .send()
+                .await,
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        body["data"]["id"].as_str().expect("user id").to_owned()
+    }
+
+    /// Logs in with `PASSWORD`; returns the session token.
+    pub async fn login(&self, email: &str) -> String {
+        let (status, body) = json(
+            self.client
+                .post(self.url("/api/v1/auth/login"))
+                .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+                .send()
+                .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        body["data"]["token"]
+            .as_str()
+            .expect("session token")
+            .to_owned()
+    }
+
+    /// Creates an API token with these scopes; returns its secret.
+    pub async fn create_token(&self, scopes: &[&str]) -> String {
+        let (status, body) = json(
+            self.admin(reqwest::Method::POST, "/tokens")
+                .json(&serde_json::json!({"name": format!("test {}", scopes.join(" ")), "scopes": scopes}))
+                .send()
+                .await,
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        body["data"]["secret"]
+            .as_str()
+            .expect("token secret")
+            .to_owned()
     }
 
     /// Sends SIGTERM and waits for a graceful exit.

@@ -147,7 +147,8 @@ impl AdminApi {
         allow_only(request, &[])?;
         let content_type = self.state.content_type(&type_id)?;
         let input = body_object(body.0)?;
-        let entry = content::create(&self.state, &content_type, input, &auth.0.principal.actor()).await?;
+        let entry =
+            content::create(&self.state, &content_type, input, &auth.0.principal.actor()).await?;
         let location = format!(
             "/api/v1/admin/content/{}/{}",
             content_type.id,
@@ -297,7 +298,11 @@ impl AdminApi {
         let entry = self
             .state
             .store
-            .publish(&content_type, &entry_id(&existing), &auth.0.principal.actor())
+            .publish(
+                &content_type,
+                &entry_id(&existing),
+                &auth.0.principal.actor(),
+            )
             .await?;
         Ok(Json(self.respond(&content_type, entry).await?))
     }
@@ -324,7 +329,11 @@ impl AdminApi {
         let entry = self
             .state
             .store
-            .unpublish(&content_type, &entry_id(&existing), &auth.0.principal.actor())
+            .unpublish(
+                &content_type,
+                &entry_id(&existing),
+                &auth.0.principal.actor(),
+            )
             .await?;
         Ok(Json(self.respond(&content_type, entry).await?))
     }

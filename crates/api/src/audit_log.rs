@@ -86,7 +86,9 @@ fn time_parameter(name: &str, value: Option<&str>) -> Result<Option<DateTime<Utc
                 .map_err(|_| {
                     bad_parameter(
                         name,
-                        format!("`{name}` must be an RFC 3339 date and time, e.g. 2026-11-01T00:00:00Z"),
+                        format!(
+                            "`{name}` must be an RFC 3339 date and time, e.g. 2026-11-01T00:00:00Z"
+                        ),
                     )
                 })
         })

@@ -38,7 +38,11 @@ pub fn cors<E: Endpoint + 'static>(
 
 type CorsFuture = std::pin::Pin<Box<dyn Future<Output = Result<Response>> + Send>>;
 
-async fn apply<E: Endpoint>(policy: &CorsPolicy, next: Arc<E>, request: Request) -> Result<Response> {
+async fn apply<E: Endpoint>(
+    policy: &CorsPolicy,
+    next: Arc<E>,
+    request: Request,
+) -> Result<Response> {
     let origin = request
         .headers()
         .get(header::ORIGIN)

@@ -39,7 +39,7 @@ macro_rules! error_codes {
 
 error_codes! {
     MalformedJson = "malformed_json", BAD_REQUEST, "The request body is not valid JSON.";
-    InvalidBody = "invalid_body", BAD_REQUEST, "The body is JSON but not the expected shape (an entry must be a JSON object).";
+    InvalidBody = "invalid_body", BAD_REQUEST, "The body is JSON but not the expected shape (an entry must be a JSON object; account and token bodies take only their documented fields).";
     InvalidParameter = "invalid_parameter", BAD_REQUEST, "A query, path or header parameter has a value of the wrong kind.";
     UnknownParameter = "unknown_parameter", BAD_REQUEST, "The request has a query parameter this route does not take.";
     InvalidSort = "invalid_sort", BAD_REQUEST, "`sort` names a field that does not exist or is not indexed.";
@@ -307,6 +307,14 @@ pub fn from_framework_error(error: poem::Error) -> ApiError {
     }
     let message = error.to_string();
     let code = match error.status() {
+        // Valid JSON of the wrong shape for a typed body (a missing or unknown field)
+        // reads "failed to parse \"Type\"": not malformed, just not what the route takes.
+        StatusCode::BAD_REQUEST
+            if error.is::<poem_openapi::error::ParseRequestPayloadError>()
+                && message.contains("failed to parse \"") =>
+        {
+            ErrorCode::InvalidBody
+        }
         StatusCode::BAD_REQUEST if error.is::<poem_openapi::error::ParseRequestPayloadError>() => {
             ErrorCode::MalformedJson
         }

@@ -31,8 +31,8 @@ use poem::{Endpoint, EndpointExt, IntoResponse, Route, get};
 use poem_openapi::OpenApiService;
 
 pub use cache::ResponseCache;
-pub use cors::CorsPolicy;
 pub use content::{body_object, create as create_entry};
+pub use cors::CorsPolicy;
 pub use reader::StoreReader;
 pub use server::{ServeError, serve};
 pub use state::{ApiSettings, AppState, SharedState};
@@ -75,7 +75,11 @@ fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
 
 /// The OpenAPI document, with a schema and paths per content type, as pretty JSON.
 pub fn openapi_document(state: &SharedState) -> Result<String, serde_json::Error> {
-    let document = openapi::document(&service(state).spec(), state.registry())?;
+    let document = openapi::document(
+        &service(state).spec(),
+        state.registry(),
+        state.auth.settings.public_read_requires_token,
+    )?;
     serde_json::to_string_pretty(&document)
 }
 

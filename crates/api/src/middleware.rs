@@ -46,16 +46,26 @@ pub fn security_headers<E: Endpoint + 'static>(
             let mut response = next.get_response(request).await;
             let headers = response.headers_mut();
             let csp = if docs { DOCS_CSP } else { API_CSP };
-            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
-            headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(csp),
+            );
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
             headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-            headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+            headers.insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            );
             headers.insert(
                 "cross-origin-resource-policy",
                 HeaderValue::from_static("cross-origin"),
             );
             if hsts_max_age_secs > 0 {
-                if let Ok(value) = format!("max-age={hsts_max_age_secs}; includeSubDomains").parse() {
+                if let Ok(value) = format!("max-age={hsts_max_age_secs}; includeSubDomains").parse()
+                {
                     headers.insert(header::STRICT_TRANSPORT_SECURITY, value);
                 }
             }

@@ -45,8 +45,15 @@ fn list_envelope(item: Value) -> Value {
 }
 
 /// Builds the full document from poem-openapi's spec and the content types.
-pub fn document(service_spec: &str, registry: &TypeRegistry) -> Result<Value, serde_json::Error> {
+pub fn document(
+    service_spec: &str,
+    registry: &TypeRegistry,
+    public_read_requires_token: bool,
+) -> Result<Value, serde_json::Error> {
     let mut document: Value = serde_json::from_str(service_spec)?;
+    if public_read_requires_token {
+        require_read_token(&mut document);
+    }
     add_shared_schemas(&mut document, registry);
     let paths = match document.get_mut("paths").map(Value::take) {
         Some(Value::Object(paths)) => paths,
@@ -75,10 +82,38 @@ pub fn document(service_spec: &str, registry: &TypeRegistry) -> Result<Value, se
     Ok(document)
 }
 
+/// With `auth.public_read_requires_token`, every public read route needs the `read` scheme.
+fn require_read_token(document: &mut Value) {
+    document["components"]["securitySchemes"]["read"] = json!({
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Reading published content: an API token with the `read` scope (or `read:{type}`), or any session or token that may do more.",
+    });
+    let Some(paths) = document["paths"].as_object_mut() else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        if !crate::auth::public_reads::is_public_read(path) {
+            continue;
+        }
+        for operation in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|o| o.values_mut())
+        {
+            operation["security"] = json!([{"read": []}]);
+        }
+    }
+}
+
 fn info_description() -> String {
     let mut text = String::from(
         "Civitas serves published content as JSON and lets editors manage it through the admin \
-         routes. Errors have the body `{\"error\": {\"code\", \"message\", \"details\"}}`; the codes:\n\n",
+         routes.\n\nAuthentication: send `Authorization: Bearer <token>` with a session token \
+         (`POST /api/v1/auth/login`) or an API token (`POST /api/v1/admin/tokens`). Each route's \
+         security scheme names the capability it needs (`admin`, `preview`, `write`, `publish`); \
+         without a valid token the answer is 401, with one whose role or scopes fall short, 403.\n\n\
+         Errors have the body `{\"error\": {\"code\", \"message\", \"details\", \"request_id\"}}`; the codes:\n\n",
     );
     for code in ErrorCode::ALL {
         text += &format!(

@@ -243,9 +243,19 @@ impl TokensApi {
 
     /// Get an API token
     #[oai(path = "/tokens/:id", method = "get", operation_id = "getToken")]
-    async fn get(&self, _auth: AdminAuth, request: &Request, id: Path<String>) -> Result<Json<TokenData>, ApiError> {
+    async fn get(
+        &self,
+        _auth: AdminAuth,
+        request: &Request,
+        id: Path<String>,
+    ) -> Result<Json<TokenData>, ApiError> {
         allow_only(request, &[])?;
-        let token = self.state.store.token(&id).await?.ok_or_else(|| token_not_found(&id))?;
+        let token = self
+            .state
+            .store
+            .token(&id)
+            .await?
+            .ok_or_else(|| token_not_found(&id))?;
         Ok(Json(TokenData { data: token.into() }))
     }
 
@@ -253,12 +263,20 @@ impl TokensApi {
     ///
     /// The token is refused from now on. It stays listed, with `revoked_at`.
     #[oai(path = "/tokens/:id", method = "delete", operation_id = "revokeToken")]
-    async fn revoke(&self, auth: AdminAuth, request: &Request, id: Path<String>) -> Result<TokenRevoked, ApiError> {
+    async fn revoke(
+        &self,
+        auth: AdminAuth,
+        request: &Request,
+        id: Path<String>,
+    ) -> Result<TokenRevoked, ApiError> {
         allow_only(request, &[])?;
         if self.state.store.token(&id).await?.is_none() {
             return Err(token_not_found(&id));
         }
-        self.state.store.revoke_token(&id, &auth.0.principal.actor()).await?;
+        self.state
+            .store
+            .revoke_token(&id, &auth.0.principal.actor())
+            .await?;
         Ok(TokenRevoked::Revoked)
     }
 }

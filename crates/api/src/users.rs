@@ -124,7 +124,11 @@ pub fn check_email(email: &str) -> Result<String, ApiError> {
     if civitas_core::validate::is_email(&email) {
         Ok(email)
     } else {
-        Err(invalid("email", "invalid_email", "expected an email address"))
+        Err(invalid(
+            "email",
+            "invalid_email",
+            "expected an email address",
+        ))
     }
 }
 
@@ -230,7 +234,11 @@ impl UsersApi {
     ///
     /// Every account, by email.
     #[oai(path = "/users", method = "get", operation_id = "listUsers")]
-    async fn list_users(&self, _auth: AdminAuth, request: &Request) -> Result<Json<UserList>, ApiError> {
+    async fn list_users(
+        &self,
+        _auth: AdminAuth,
+        request: &Request,
+    ) -> Result<Json<UserList>, ApiError> {
         allow_only(request, &[])?;
         let users: Vec<UserView> = self
             .state
@@ -261,7 +269,13 @@ impl UsersApi {
     ) -> Result<UserCreated, ApiError> {
         allow_only(request, &[])?;
         let actor = auth.0.principal.actor();
-        let user = create_user(&self.state.store, &self.state.auth.settings.roles, body.0, &actor).await?;
+        let user = create_user(
+            &self.state.store,
+            &self.state.auth.settings.roles,
+            body.0,
+            &actor,
+        )
+        .await?;
         let location = format!("/api/v1/admin/users/{}", user.id);
         Ok(UserCreated::Created(
             Json(UserData { data: user.into() }),
@@ -271,7 +285,12 @@ impl UsersApi {
 
     /// Get a user
     #[oai(path = "/users/:id", method = "get", operation_id = "getUser")]
-    async fn get(&self, _auth: AdminAuth, request: &Request, id: Path<String>) -> Result<Json<UserData>, ApiError> {
+    async fn get(
+        &self,
+        _auth: AdminAuth,
+        request: &Request,
+        id: Path<String>,
+    ) -> Result<Json<UserData>, ApiError> {
         allow_only(request, &[])?;
         Ok(Json(UserData {
             data: self.existing(&id).await?.into(),
@@ -329,7 +348,12 @@ impl UsersApi {
     /// Ends the user's sessions. The last enabled admin cannot be deleted (409
     /// `last_admin`).
     #[oai(path = "/users/:id", method = "delete", operation_id = "deleteUser")]
-    async fn delete(&self, auth: AdminAuth, request: &Request, id: Path<String>) -> Result<UserDeleted, ApiError> {
+    async fn delete(
+        &self,
+        auth: AdminAuth,
+        request: &Request,
+        id: Path<String>,
+    ) -> Result<UserDeleted, ApiError> {
         allow_only(request, &[])?;
         let user = self.existing(&id).await?;
         self.keep_an_admin(&user, false).await?;

@@ -191,9 +191,8 @@ impl Store {
     pub async fn count_enabled_with_role(&self, role: &str) -> Result<u64, StoreError> {
         let mut values = Object::new();
         values.insert("role", role.to_owned());
-        let sql = format!(
-            "SELECT VALUE id FROM {USER_TABLE} WHERE role = $role AND disabled = false"
-        );
+        let sql =
+            format!("SELECT VALUE id FROM {USER_TABLE} WHERE role = $role AND disabled = false");
         let rows: Vec<Value> = self.query(sql).bind(values).await?.check()?.take(0)?;
         Ok(rows.len() as u64)
     }
@@ -217,22 +216,32 @@ impl Store {
             }
         };
         text("email", "email = $email", &changes.email);
-        text("display_name", "display_name = $display_name", &changes.display_name);
+        text(
+            "display_name",
+            "display_name = $display_name",
+            &changes.display_name,
+        );
         text("role", "role = $role", &changes.role);
-        text("password_hash", "password_hash = $password_hash", &changes.password_hash);
+        text(
+            "password_hash",
+            "password_hash = $password_hash",
+            &changes.password_hash,
+        );
         if let Some(disabled) = changes.disabled {
             set.push("disabled = $disabled");
             values.insert("disabled", disabled);
         }
-        let mut statements = format!(
-            "UPDATE $rid SET {} RETURN AFTER",
-            set.join(", ")
-        );
+        let mut statements = format!("UPDATE $rid SET {} RETURN AFTER", set.join(", "));
         if changes.ends_sessions() {
             statements += &format!("; DELETE {SESSION_TABLE} WHERE user = $user");
         }
         let rows = self
-            .audited(&statements, values, AuditEvent::new(action, Some(id)), actor)
+            .audited(
+                &statements,
+                values,
+                AuditEvent::new(action, Some(id)),
+                actor,
+            )
             .await
             .map_err(write_error)?;
         first(rows)?.ok_or(StoreError::NotFound)
@@ -311,13 +320,23 @@ impl Store {
         Ok(())
     }
 
-    pub async fn create_token(&self, token: &NewToken, actor: &Actor) -> Result<ApiToken, StoreError> {
+    pub async fn create_token(
+        &self,
+        token: &NewToken,
+        actor: &Actor,
+    ) -> Result<ApiToken, StoreError> {
         let id = &token.id;
         let mut row = Object::new();
         row.insert("name", token.name.clone());
         row.insert(
             "scopes",
-            Value::Array(token.scopes.iter().map(|s| Value::String(s.clone())).collect()),
+            Value::Array(
+                token
+                    .scopes
+                    .iter()
+                    .map(|s| Value::String(s.clone()))
+                    .collect(),
+            ),
         );
         row.insert("secret_hash", token.secret_hash.clone());
         row.insert("created_at", time_to_db(Utc::now()));
@@ -367,7 +386,11 @@ impl Store {
 
     /// Notes that a session or token was used just now. Bookkeeping, not an audited
     /// write: callers do it at most once a minute per credential.
-    pub async fn touch_credential(&self, table: CredentialTable, id: &str) -> Result<(), StoreError> {
+    pub async fn touch_credential(
+        &self,
+        table: CredentialTable,
+        id: &str,
+    ) -> Result<(), StoreError> {
         let (table, field) = match table {
             CredentialTable::Session => (SESSION_TABLE, "last_seen_at"),
             CredentialTable::Token => (TOKEN_TABLE, "last_used_at"),

@@ -1,6 +1,8 @@
 //! The audit log: who wrote what, through which credential, in which request. A write and
 //! its audit record commit in one transaction, so neither can exist without the other.
 
+use std::sync::Mutex;
+
 use chrono::{DateTime, Utc};
 use serde_json::Value as Json;
 use surrealdb::types::{Object, RecordId, Value};
@@ -66,12 +68,25 @@ impl<'a> AuditEvent<'a> {
     }
 }
 
+/// Audit ids sort by time, and within one millisecond by order of writing, so the log
+/// lists a create before the publish that followed it.
+static AUDIT_IDS: Mutex<ulid::Generator> = Mutex::new(ulid::Generator::new());
+
+fn next_audit_id() -> String {
+    AUDIT_IDS
+        .lock()
+        .ok()
+        .and_then(|mut ids| ids.generate().ok())
+        .unwrap_or_else(ulid::Ulid::new)
+        .to_string()
+}
+
 fn audit_row(event: AuditEvent<'_>, actor: &Actor) -> Object {
     let optional = |text: Option<&str>| text.map_or(Value::None, |t| Value::String(t.to_owned()));
     let mut row = Object::new();
     row.insert(
         "id".to_owned(),
-        Value::RecordId(RecordId::new(AUDIT_TABLE, ulid::Ulid::new().to_string())),
+        Value::RecordId(RecordId::new(AUDIT_TABLE, next_audit_id())),
     );
     row.insert("at".to_owned(), time_to_db(Utc::now()));
     row.insert("action".to_owned(), Value::String(event.action.to_owned()));
@@ -118,7 +133,10 @@ fn cause(errors: std::collections::HashMap<usize, surrealdb::Error>) -> surreald
     errors.sort_by_key(|(index, _)| *index);
     let position = errors
         .iter()
-        .position(|(_, e)| !e.message().contains("not executed due to a failed transaction"))
+        .position(|(_, e)| {
+            !e.message()
+                .contains("not executed due to a failed transaction")
+        })
         .unwrap_or(0);
     errors.swap_remove(position).1
 }

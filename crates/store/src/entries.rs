@@ -12,9 +12,9 @@ use surrealdb::Surreal;
 use surrealdb::engine::any::Any;
 use surrealdb::types::{Object, RecordId, Value};
 
-use crate::connect::{StorageSettings, connect};
-use crate::convert::{datetime_to_db, field_to_db, from_db, time_to_db, object_from_db};
 use crate::audit::{Actor, AuditEvent};
+use crate::connect::{StorageSettings, connect};
+use crate::convert::{datetime_to_db, field_to_db, from_db, object_from_db, time_to_db};
 use crate::counts::CountCache;
 use crate::error::{StoreError, unique_violation};
 use crate::metrics::record_query;
@@ -221,7 +221,12 @@ impl Store {
             values.insert("rid", record_id(content_type, &id));
             values.insert("content", content.clone());
             let result = self
-                .audited("CREATE $rid CONTENT $content RETURN AFTER", values, event, actor)
+                .audited(
+                    "CREATE $rid CONTENT $content RETURN AFTER",
+                    values,
+                    event,
+                    actor,
+                )
                 .await;
             match result {
                 Ok(rows) => {

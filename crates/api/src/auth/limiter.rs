@@ -28,7 +28,10 @@ impl Windows {
     /// Seconds until `key` may try again, if it has used up `limit`.
     fn wait(&mut self, key: &str, limit: u32, window: Duration, now: Instant) -> Option<u64> {
         let events = self.events.get_mut(key)?;
-        while events.front().is_some_and(|t| now.duration_since(*t) >= window) {
+        while events
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
             events.pop_front();
         }
         if events.len() < limit as usize {
@@ -41,8 +44,11 @@ impl Windows {
 
     fn note(&mut self, key: String, window: Duration, now: Instant) {
         if self.events.len() >= PRUNE_AT {
-            self.events
-                .retain(|_, events| events.back().is_some_and(|t| now.duration_since(*t) < window));
+            self.events.retain(|_, events| {
+                events
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) < window)
+            });
         }
         self.events.entry(key).or_default().push_back(now);
     }
@@ -77,7 +83,12 @@ impl LoginLimiter {
         let Ok(mut windows) = self.windows.lock() else {
             return Ok(());
         };
-        let address_wait = windows.wait(&address_key(address), limits.per_address, limits.window, now);
+        let address_wait = windows.wait(
+            &address_key(address),
+            limits.per_address,
+            limits.window,
+            now,
+        );
         let account_wait = windows.wait(
             &account_key(email),
             limits.failures_per_account,

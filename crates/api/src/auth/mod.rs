@@ -48,6 +48,17 @@ pub fn unauthorized() -> ApiError {
     )
 }
 
+/// The content type a content route is about: `/api/v1/content/{type}/...` or
+/// `/api/v1/admin/content/{type}/...`. Read from the URI because poem-openapi renames
+/// path variables (`param0`, ...) internally.
+pub fn type_in_path(path: &str) -> Option<&str> {
+    path.strip_prefix("/api/v1/content/")
+        .or_else(|| path.strip_prefix("/api/v1/admin/content/"))?
+        .split('/')
+        .next()
+        .filter(|t| !t.is_empty())
+}
+
 fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .ok()

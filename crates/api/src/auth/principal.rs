@@ -261,30 +261,64 @@ mod tests {
     fn roles_grant_what_their_names_promise() {
         let roles = Roles::default();
         let of = |role: &str| principal(roles.get(role).expect("built in").grants);
-        let (admin, editor, author, viewer) = (of("admin"), of("editor"), of("author"), of("viewer"));
+        let (admin, editor, author, viewer) =
+            (of("admin"), of("editor"), of("author"), of("viewer"));
         for capability in Capability::ALL {
             assert_eq!(admin.access(capability, Some("post")), Access::All);
         }
-        assert_eq!(editor.access(Capability::Publish, Some("post")), Access::All);
+        assert_eq!(
+            editor.access(Capability::Publish, Some("post")),
+            Access::All
+        );
         assert_eq!(editor.access(Capability::Admin, None), Access::Denied);
-        assert_eq!(author.access(Capability::Write, Some("post")), Access::OwnEntries);
-        assert_eq!(author.access(Capability::Preview, Some("post")), Access::All);
-        assert_eq!(author.access(Capability::Publish, Some("post")), Access::Denied);
-        assert_eq!(viewer.access(Capability::Preview, Some("post")), Access::All);
-        assert_eq!(viewer.access(Capability::Write, Some("post")), Access::Denied);
+        assert_eq!(
+            author.access(Capability::Write, Some("post")),
+            Access::OwnEntries
+        );
+        assert_eq!(
+            author.access(Capability::Preview, Some("post")),
+            Access::All
+        );
+        assert_eq!(
+            author.access(Capability::Publish, Some("post")),
+            Access::Denied
+        );
+        assert_eq!(
+            viewer.access(Capability::Preview, Some("post")),
+            Access::All
+        );
+        assert_eq!(
+            viewer.access(Capability::Write, Some("post")),
+            Access::Denied
+        );
     }
 
     #[test]
     fn scopes_narrow_to_one_type() {
         let token = principal(vec![parse_scope("write:partner").expect("valid")]);
-        assert_eq!(token.access(Capability::Write, Some("partner")), Access::All);
-        assert_eq!(token.access(Capability::Preview, Some("partner")), Access::All);
-        assert_eq!(token.access(Capability::Write, Some("post")), Access::Denied);
-        assert_eq!(token.access(Capability::Publish, Some("partner")), Access::Denied);
+        assert_eq!(
+            token.access(Capability::Write, Some("partner")),
+            Access::All
+        );
+        assert_eq!(
+            token.access(Capability::Preview, Some("partner")),
+            Access::All
+        );
+        assert_eq!(
+            token.access(Capability::Write, Some("post")),
+            Access::Denied
+        );
+        assert_eq!(
+            token.access(Capability::Publish, Some("partner")),
+            Access::Denied
+        );
         assert!(parse_scope("admin:post").is_none());
         assert!(parse_scope("delete").is_none());
         let reader = principal(vec![parse_scope("read").expect("valid")]);
         assert_eq!(reader.access(Capability::Read, Some("post")), Access::All);
-        assert_eq!(reader.access(Capability::Preview, Some("post")), Access::Denied);
+        assert_eq!(
+            reader.access(Capability::Preview, Some("post")),
+            Access::Denied
+        );
     }
 }

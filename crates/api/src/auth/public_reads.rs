@@ -7,7 +7,7 @@ use std::sync::Arc;
 use poem::http::header;
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
 
-use crate::auth::{Access, Capability, authenticate, unauthorized};
+use crate::auth::{Access, Capability, authenticate, type_in_path, unauthorized};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::SharedState;
 
@@ -15,15 +15,9 @@ use crate::state::SharedState;
 pub const PUBLIC_PREFIXES: [&str; 3] = ["/api/v1/content/", "/api/v1/types", "/api/v1/search"];
 
 pub fn is_public_read(path: &str) -> bool {
-    PUBLIC_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
-}
-
-/// The content type a public path is about: `/api/v1/content/{type}/...`.
-fn type_of(path: &str) -> Option<&str> {
-    path.strip_prefix("/api/v1/content/")?
-        .split('/')
-        .next()
-        .filter(|t| !t.is_empty())
+    PUBLIC_PREFIXES
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
 }
 
 pub async fn guard<E: Endpoint>(next: Arc<E>, request: Request) -> Result<Response> {
@@ -39,7 +33,7 @@ pub async fn guard<E: Endpoint>(next: Arc<E>, request: Request) -> Result<Respon
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(unauthorized)?;
         let principal = authenticate(&state, bearer.trim()).await?;
-        let type_id = type_of(request.uri().path());
+        let type_id = type_in_path(request.uri().path());
         if principal.access(Capability::Read, type_id) == Access::Denied {
             return Err(ApiError::new(
                 ErrorCode::Forbidden,

@@ -198,7 +198,13 @@ impl AuthApi {
         let session = self
             .state
             .store
-            .create_session(&id, &user.id, &secret.hash, expires_at, &user_actor(&user, &id))
+            .create_session(
+                &id,
+                &user.id,
+                &secret.hash,
+                expires_at,
+                &user_actor(&user, &id),
+            )
             .await?;
         // Re-read, so `last_login_at` shows this login.
         let user = self.state.store.user(&user.id).await?.unwrap_or(user);
@@ -275,9 +281,10 @@ impl AuthApi {
         allow_only(request, &[])?;
         let principal = auth.0;
         let (kind, user) = match &principal.credential {
-            Credential::Session { user_id, .. } => {
-                ("session", self.state.store.user(user_id).await?.map(UserView::from))
-            }
+            Credential::Session { user_id, .. } => (
+                "session",
+                self.state.store.user(user_id).await?.map(UserView::from),
+            ),
             Credential::Token { .. } => ("token", None),
             Credential::Emergency => ("emergency", None),
         };

@@ -9,7 +9,9 @@ use poem_openapi::SecurityScheme;
 use poem_openapi::auth::Bearer;
 use serde_json::Value;
 
-use crate::auth::{Access, Capability, Credential, Principal, authenticate, unauthorized};
+use crate::auth::{
+    Access, Capability, Credential, Principal, authenticate, type_in_path, unauthorized,
+};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::SharedState;
 
@@ -58,7 +60,7 @@ async fn require(
 ) -> poem::Result<Authorized> {
     let state = request.data::<SharedState>().ok_or_else(unauthorized)?;
     let principal = authenticate(state, &bearer.token).await?;
-    let type_id = request.raw_path_param("type_id");
+    let type_id = type_in_path(request.uri().path());
     match principal.access(capability, type_id) {
         Access::Denied => Err(forbidden(capability, type_id).into()),
         access => Ok(Authorized { principal, access }),
