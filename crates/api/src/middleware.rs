@@ -63,11 +63,10 @@ pub fn security_headers<E: Endpoint + 'static>(
                 "cross-origin-resource-policy",
                 HeaderValue::from_static("cross-origin"),
             );
-            if hsts_max_age_secs > 0 {
-                if let Ok(value) = format!("max-age={hsts_max_age_secs}; includeSubDomains").parse()
-                {
-                    headers.insert(header::STRICT_TRANSPORT_SECURITY, value);
-                }
+            if hsts_max_age_secs > 0
+                && let Ok(value) = format!("max-age={hsts_max_age_secs}; includeSubDomains").parse()
+            {
+                headers.insert(header::STRICT_TRANSPORT_SECURITY, value);
             }
             Ok(response)
         })

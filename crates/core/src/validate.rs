@@ -365,8 +365,7 @@ pub fn is_email(text: &str) -> bool {
 
 fn email(value: &Value) -> Result<Value, Problem> {
     let text = string(value)?;
-    let valid = is_email(&text);
-    if valid {
+    if is_email(text) {
         Ok(Value::from(text))
     } else {
         Err(Problem::new("invalid_email", "expected an email address"))
