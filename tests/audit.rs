@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-use crate::support::{Options, Server, TOKEN, expect_error, json};
+use crate::support::{Options, Server, TOKEN, expect_error, header, json};
 
 fn actions(page: &Value) -> Vec<String> {
     page["data"]
@@ -185,13 +185,6 @@ async fn every_response_has_a_request_id_and_security_headers() {
         .send()
         .await
         .expect("response");
-    let header = |response: &reqwest::Response, name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
     let generated = header(&response, "x-request-id").expect("a request id");
     assert_eq!(generated.len(), 26, "{generated}");
     for (name, value) in [
@@ -266,29 +259,20 @@ async fn browsers_on_configured_origins_may_call_the_api() {
         .await
         .expect("response");
     assert_eq!(response.status().as_u16(), 204);
-    let allowed = |response: &reqwest::Response, name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
     assert_eq!(
-        allowed(&response, "access-control-allow-origin").as_deref(),
+        header(&response, "access-control-allow-origin").as_deref(),
         Some("https://www.example.org")
     );
     assert!(
-        allowed(&response, "access-control-allow-headers")
+        header(&response, "access-control-allow-headers")
             .is_some_and(|h| h.contains("authorization"))
     );
-    assert!(
-        allowed(&response, "access-control-allow-methods").is_some_and(|m| m.contains("PATCH"))
-    );
+    assert!(header(&response, "access-control-allow-methods").is_some_and(|m| m.contains("PATCH")));
 
     let response = preflight("https://evil.example.com")
         .await
         .expect("response");
-    assert!(allowed(&response, "access-control-allow-origin").is_none());
+    assert!(header(&response, "access-control-allow-origin").is_none());
 
     // Real requests, errors included, carry the headers a page needs to read them.
     let response = server
@@ -299,11 +283,11 @@ async fn browsers_on_configured_origins_may_call_the_api() {
         .expect("response");
     assert_eq!(response.status().as_u16(), 401);
     assert_eq!(
-        allowed(&response, "access-control-allow-origin").as_deref(),
+        header(&response, "access-control-allow-origin").as_deref(),
         Some("https://www.example.org")
     );
     assert!(
-        allowed(&response, "access-control-expose-headers")
+        header(&response, "access-control-expose-headers")
             .is_some_and(|h| h.contains("x-request-id"))
     );
     let response = server
@@ -313,5 +297,5 @@ async fn browsers_on_configured_origins_may_call_the_api() {
         .await
         .expect("response");
     assert_eq!(response.status().as_u16(), 200);
-    assert!(allowed(&response, "access-control-allow-origin").is_none());
+    assert!(header(&response, "access-control-allow-origin").is_none());
 }

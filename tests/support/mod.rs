@@ -300,6 +300,26 @@ pub async fn expect_error(response: reqwest::Result<Response>, status: u16, code
     body
 }
 
+/// Sends `request` and asserts it is refused: 401 `unauthorized` (no valid credential)
+/// or 403 `forbidden` (a credential that may not do this).
+pub async fn expect_refused(request: RequestBuilder, status: u16) {
+    let code = if status == 401 {
+        "unauthorized"
+    } else {
+        "forbidden"
+    };
+    expect_error(request.send().await, status, code).await;
+}
+
+/// A response header's value, when it is there and is text.
+pub fn header(response: &Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
 /// The slugs of a list response, in order.
 pub fn slugs(body: &Value) -> Vec<String> {
     body["data"]

@@ -144,6 +144,22 @@ impl ApiError {
         self
     }
 
+    /// A 422 about one field of the body, named in `details`.
+    pub fn invalid_field(
+        field: impl Into<String>,
+        code: &str,
+        message: impl Into<String>,
+    ) -> ApiError {
+        let (field, message) = (field.into(), message.into());
+        ApiError::new(ErrorCode::ValidationFailed, format!("`{field}`: {message}")).with_details(
+            vec![ErrorDetail {
+                field,
+                code: code.to_owned(),
+                message,
+            }],
+        )
+    }
+
     pub fn type_not_found(type_id: &str) -> ApiError {
         ApiError::new(
             ErrorCode::TypeNotFound,

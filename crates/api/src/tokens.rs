@@ -11,7 +11,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use crate::auth::principal::parse_scope;
 use crate::auth::schemes::AdminAuth;
 use crate::auth::secret::{TokenKind, new_bearer, new_record_id};
-use crate::error::{ApiError, ErrorCode, ErrorDetail};
+use crate::error::{ApiError, ErrorCode};
 use crate::params::allow_only;
 use crate::public::ApiTags;
 use crate::state::SharedState;
@@ -99,16 +99,6 @@ pub enum TokenRevoked {
     Revoked,
 }
 
-fn invalid(field: String, code: &str, message: String) -> ApiError {
-    ApiError::new(ErrorCode::ValidationFailed, format!("`{field}`: {message}")).with_details(vec![
-        ErrorDetail {
-            field,
-            code: code.to_owned(),
-            message,
-        },
-    ])
-}
-
 pub struct TokensApi {
     pub state: SharedState,
 }
@@ -116,16 +106,16 @@ pub struct TokensApi {
 impl TokensApi {
     fn check_scopes(&self, scopes: &[String]) -> Result<(), ApiError> {
         if scopes.is_empty() {
-            return Err(invalid(
-                "scopes".into(),
+            return Err(ApiError::invalid_field(
+                "scopes",
                 "required",
-                "give at least one scope".into(),
+                "give at least one scope",
             ));
         }
         for (index, scope) in scopes.iter().enumerate() {
             let field = format!("scopes[{index}]");
             let grant = parse_scope(scope).ok_or_else(|| {
-                invalid(
+                ApiError::invalid_field(
                     field.clone(),
                     "invalid_scope",
                     format!("`{scope}` is not a scope: read, preview, write, publish (each optionally `:type`) or admin"),
@@ -133,7 +123,7 @@ impl TokensApi {
             })?;
             for type_id in grant.types.iter().flatten() {
                 if self.state.registry().get(type_id).is_none() {
-                    return Err(invalid(
+                    return Err(ApiError::invalid_field(
                         field.clone(),
                         "unknown_type",
                         format!("there is no content type `{type_id}`"),
@@ -152,17 +142,17 @@ fn check_expiry(expires_at: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiEr
     let at = DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| {
-            invalid(
-                "expires_at".into(),
+            ApiError::invalid_field(
+                "expires_at",
                 "invalid_datetime",
-                "expected an RFC 3339 date and time, e.g. 2027-01-31T00:00:00Z".into(),
+                "expected an RFC 3339 date and time, e.g. 2027-01-31T00:00:00Z",
             )
         })?;
     if at <= Utc::now() {
-        return Err(invalid(
-            "expires_at".into(),
+        return Err(ApiError::invalid_field(
+            "expires_at",
             "in_the_past",
-            "must be in the future".into(),
+            "must be in the future",
         ));
     }
     Ok(Some(at))
@@ -210,10 +200,10 @@ impl TokensApi {
         let input = body.0;
         let name = input.name.trim().to_owned();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(invalid(
-                "name".into(),
+            return Err(ApiError::invalid_field(
+                "name",
                 "invalid_length",
-                "must be 1 to 100 characters".into(),
+                "must be 1 to 100 characters",
             ));
         }
         self.check_scopes(&input.scopes)?;

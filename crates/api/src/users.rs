@@ -10,7 +10,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use crate::auth::Roles;
 use crate::auth::schemes::AdminAuth;
 use crate::auth::secret::hash_password;
-use crate::error::{ApiError, ErrorCode, ErrorDetail};
+use crate::error::{ApiError, ErrorCode};
 use crate::params::allow_only;
 use crate::public::ApiTags;
 use crate::state::SharedState;
@@ -103,17 +103,6 @@ pub enum UserDeleted {
     Deleted,
 }
 
-fn invalid(field: &str, code: &str, message: impl Into<String>) -> ApiError {
-    let message = message.into();
-    ApiError::new(ErrorCode::ValidationFailed, format!("`{field}`: {message}")).with_details(vec![
-        ErrorDetail {
-            field: field.to_owned(),
-            code: code.to_owned(),
-            message,
-        },
-    ])
-}
-
 /// Emails are compared case-insensitively, so they are stored lowercased and trimmed.
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
@@ -124,7 +113,7 @@ pub fn check_email(email: &str) -> Result<String, ApiError> {
     if civitas_core::validate::is_email(&email) {
         Ok(email)
     } else {
-        Err(invalid(
+        Err(ApiError::invalid_field(
             "email",
             "invalid_email",
             "expected an email address",
@@ -136,7 +125,7 @@ pub fn check_role(roles: &Roles, role: &str) -> Result<(), ApiError> {
     if roles.get(role).is_some() {
         Ok(())
     } else {
-        Err(invalid(
+        Err(ApiError::invalid_field(
             "role",
             "unknown_role",
             format!("unknown role `{role}`; roles: {}", roles.names().join(", ")),
@@ -148,7 +137,7 @@ pub fn check_role(roles: &Roles, role: &str) -> Result<(), ApiError> {
 pub async fn new_password_hash(field: &str, password: String) -> Result<String, ApiError> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS || password.len() > MAX_PASSWORD_BYTES {
-        return Err(invalid(
+        return Err(ApiError::invalid_field(
             field,
             "invalid_password",
             format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_BYTES} characters long"),
@@ -166,7 +155,7 @@ fn display_name_or_default(display_name: Option<String>, email: &str) -> Result<
         .map(|n| n.trim().to_owned())
         .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(invalid(
+        return Err(ApiError::invalid_field(
             "display_name",
             "invalid_length",
             "must be 1 to 200 characters",

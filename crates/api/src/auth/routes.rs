@@ -10,7 +10,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use crate::auth::principal::{Credential, Grant};
 use crate::auth::schemes::{SessionAuth, SignedIn};
 use crate::auth::secret::{TokenKind, new_bearer, new_record_id, verify_password};
-use crate::error::{ApiError, ErrorCode, ErrorDetail};
+use crate::error::{ApiError, ErrorCode};
 use crate::params::allow_only;
 use crate::public::ApiTags;
 use crate::state::{AppState, SharedState};
@@ -252,15 +252,11 @@ impl AuthApi {
             .ok_or_else(crate::auth::unauthorized)?;
         let input = body.0;
         if !password_matches(input.current_password, Some(user.password_hash.clone())).await {
-            return Err(ApiError::new(
-                ErrorCode::ValidationFailed,
+            return Err(ApiError::invalid_field(
+                "current_password",
+                "wrong_password",
                 "the current password is wrong",
-            )
-            .with_details(vec![ErrorDetail {
-                field: "current_password".to_owned(),
-                code: "wrong_password".to_owned(),
-                message: "the current password is wrong".to_owned(),
-            }]));
+            ));
         }
         let changes = UserChanges {
             password_hash: Some(new_password_hash("new_password", input.new_password).await?),
