@@ -50,6 +50,7 @@ pub struct StorageConfig {
     pub username: String,
     #[serde(deserialize_with = "text")]
     pub password: String,
+    pub keep_revisions: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -276,6 +276,7 @@ async fn open_store(
         database: storage.database.clone(),
         username: non_empty(&storage.username),
         password: non_empty(&storage.password),
+        keep_revisions: storage.keep_revisions,
     };
     tracing::info!(url = %settings.url, "opening storage");
     Ok(Store::open(&settings, registry).await?)

@@ -3,7 +3,7 @@
 //! whose slug already exists, so running it twice changes nothing.
 
 use civitas_api::AppState;
-use civitas_store::Actor;
+use civitas_store::{Actor, Version};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -95,7 +95,7 @@ pub async fn seed(state: &AppState) -> Result<SeedReport, SeedError> {
                 return Err(fail("every seed entry needs a slug".into()));
             }
             if store
-                .find(&content_type, &slug, None)
+                .find(&content_type, &slug, Version::Working)
                 .await
                 .map_err(|e| fail(e.to_string()))?
                 .is_some()

@@ -1,6 +1,6 @@
 //! Admin routes: create, read, change, publish and delete entries of any status.
 
-use civitas_store::Entry;
+use civitas_store::{Entry, Version};
 use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -44,7 +44,7 @@ impl AdminApi {
         let entry = self
             .state
             .store
-            .find(&content_type, key, None)
+            .find(&content_type, key, Version::Working)
             .await?
             .ok_or_else(|| ApiError::entry_not_found(type_id, key))?;
         Ok((content_type, entry))

@@ -3,7 +3,7 @@
 
 use civitas_core::query::{EntryQuery, ListLimits, ListQuery};
 use civitas_core::{ContentType, Status};
-use civitas_store::Entry;
+use civitas_store::{Entry, StatusFilter, Version};
 use poem::Request;
 use serde_json::{Map, Value, json};
 
@@ -11,13 +11,30 @@ use crate::content::present;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
-/// Which audience a list is for.
+/// Which audience a read is for.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
-    /// Published entries only; private fields and editor identity hidden.
+    /// Published entries as published; private fields and editor identity hidden.
     Public,
-    /// Every status (or the one asked for); everything shown.
+    /// A public route with `preview=true`: entries as being edited, any status but
+    /// archived, shaped as the public sees them (access checked by `public_reads`).
+    Preview,
+    /// Every status (or the one asked for) as being edited; everything shown.
     Admin,
+}
+
+impl Audience {
+    fn version(self) -> Version {
+        match self {
+            Audience::Public => Version::Published,
+            Audience::Preview | Audience::Admin => Version::Working,
+        }
+    }
+
+    /// Whether private fields are hidden (and cannot be filtered on).
+    fn is_public(self) -> bool {
+        self != Audience::Admin
+    }
 }
 
 fn params(request: &Request) -> Result<Vec<(String, String)>, ApiError> {
@@ -26,6 +43,31 @@ fn params(request: &Request) -> Result<Vec<(String, String)>, ApiError> {
             ErrorCode::InvalidParameter,
             "the query string is not valid URL encoding",
         )
+    })
+}
+
+/// Whether a public request asks for a preview (`preview=true`); the parameter is taken
+/// out, the rest is left for the query parser.
+pub fn wants_preview(params: &mut Vec<(String, String)>) -> Result<bool, ApiError> {
+    let Some(index) = params.iter().position(|(key, _)| key == "preview") else {
+        return Ok(false);
+    };
+    match params.remove(index).1.as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => Err(ApiError::new(
+            ErrorCode::InvalidParameter,
+            format!("`preview` must be true or false, not `{other}`"),
+        )),
+    }
+}
+
+/// The audience of a public route: the public, or previewers.
+fn public_audience(params: &mut Vec<(String, String)>) -> Result<Audience, ApiError> {
+    Ok(if wants_preview(params)? {
+        Audience::Preview
+    } else {
+        Audience::Public
     })
 }
 
@@ -48,24 +90,29 @@ pub async fn one(
     audience: Audience,
 ) -> Result<Value, ApiError> {
     let content_type = state.content_type(type_id)?;
-    let public = audience == Audience::Public;
+    let mut params = params(request)?;
+    let audience = match audience {
+        Audience::Admin => Audience::Admin,
+        _ => public_audience(&mut params)?,
+    };
     let query = EntryQuery::parse(
-        &params(request)?,
+        &params,
         state.registry(),
         &content_type,
         limits(state),
-        public,
+        audience.is_public(),
     )?;
-    let status = public.then_some(Status::Published);
+    let archived = Some(Status::Archived.as_str());
     let entry = state
         .store
-        .find(&content_type, key, status)
+        .find(&content_type, key, audience.version())
         .await?
+        .filter(|e| audience != Audience::Preview || e.get("status").and_then(Value::as_str) != archived)
         .ok_or_else(|| ApiError::entry_not_found(type_id, key))?;
     let mut entries = vec![entry];
     state
         .store
-        .embed(&content_type, &mut entries, &query.include, public)
+        .embed(&content_type, &mut entries, &query.include, audience.version())
         .await?;
     let entry = entries
         .pop()
@@ -81,23 +128,33 @@ pub async fn list(
     audience: Audience,
 ) -> Result<Value, ApiError> {
     let content_type = state.content_type(type_id)?;
-    let params = params(request)?;
-    let limits = limits(state);
-    let public = audience == Audience::Public;
-    let extra: &[&str] = if public { &[] } else { &["status"] };
+    let mut params = params(request)?;
+    let audience = match audience {
+        Audience::Admin => Audience::Admin,
+        _ => public_audience(&mut params)?,
+    };
+    let extra: &[&str] = if audience == Audience::Admin {
+        &["status"]
+    } else {
+        &[]
+    };
     let query = ListQuery::parse(
         &params,
         state.registry(),
         &content_type,
-        limits,
-        public,
+        limits(state),
+        audience.is_public(),
         extra,
     )?;
-    let status = match audience {
-        Audience::Public => Some(Status::Published),
+    let statuses = match audience {
+        Audience::Public => StatusFilter::Only(Status::Published),
+        Audience::Preview => StatusFilter::NotArchived,
         Audience::Admin => admin_status(&params)?,
     };
-    let page = state.store.list(&content_type, status, &query).await?;
+    let page = state
+        .store
+        .list(&content_type, statuses, &query, audience.version())
+        .await?;
     let total_pages = page.total.div_ceil(query.page.size);
     let mut data: Vec<Value> = Vec::with_capacity(page.entries.len());
     for entry in page.entries {
@@ -123,10 +180,11 @@ pub async fn list(
     }))
 }
 
-fn admin_status(params: &[(String, String)]) -> Result<Option<Status>, ApiError> {
+/// Editors see every status but archived, unless they ask for one.
+fn admin_status(params: &[(String, String)]) -> Result<StatusFilter, ApiError> {
     match params.iter().find(|(key, _)| key == "status") {
-        None => Ok(None),
-        Some((_, text)) => Status::parse(text).map(Some).ok_or_else(|| {
+        None => Ok(StatusFilter::NotArchived),
+        Some((_, text)) => Status::parse(text).map(StatusFilter::Only).ok_or_else(|| {
             ApiError::new(
                 ErrorCode::InvalidParameter,
                 format!("`status` must be draft, published, scheduled or archived, not `{text}`"),
@@ -142,7 +200,7 @@ pub fn shape(
     fields: Option<&[String]>,
     audience: Audience,
 ) -> Value {
-    if audience == Audience::Public {
+    if audience.is_public() {
         content_type.strip_private(&mut entry);
     }
     if let Some(fields) = fields {

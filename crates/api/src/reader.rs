@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use civitas_core::query::{ListLimits, ListQuery};
 use civitas_plugin_host::{BoxFuture, ContentReader, ReadError};
-use civitas_store::Store;
+use civitas_store::{StatusFilter, Store, Version};
 use serde_json::Value;
 
 pub struct StoreReader {
@@ -30,7 +30,7 @@ impl ContentReader for StoreReader {
         Box::pin(async move {
             let content_type = known_type(&store, &type_id)?;
             let entry = store
-                .find(&content_type, &key, None)
+                .find(&content_type, &key, Version::Working)
                 .await
                 .map_err(unavailable)?;
             Ok(entry.map(Value::Object))
@@ -66,7 +66,7 @@ impl ContentReader for StoreReader {
                 ListQuery::parse(&params, store.registry(), &content_type, limits, false, &[])
                     .map_err(|e| ReadError::Invalid(e.message))?;
             let page = store
-                .list(&content_type, None, &query)
+                .list(&content_type, StatusFilter::NotArchived, &query, Version::Working)
                 .await
                 .map_err(unavailable)?;
             Ok(page.entries.into_iter().map(Value::Object).collect())

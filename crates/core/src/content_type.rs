@@ -33,8 +33,9 @@ impl ContentType {
     }
 
     /// Removes what the public must not see from an entry: private fields and the
-    /// identity of whoever created or last changed it.
+    /// identity of whoever created or last changed it, and editorial state.
     pub fn strip_private(&self, entry: &mut Map<String, Value>) {
+        entry.shift_remove("unpublished_changes");
         entry.shift_remove("created_by");
         entry.shift_remove("updated_by");
         for field in self.fields.iter().filter(|f| f.private) {

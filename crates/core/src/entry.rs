@@ -42,6 +42,7 @@ pub enum SystemField {
     Type,
     Slug,
     Status,
+    UnpublishedChanges,
     CreatedAt,
     UpdatedAt,
     PublishedAt,
@@ -51,11 +52,12 @@ pub enum SystemField {
 }
 
 impl SystemField {
-    pub const ALL: [SystemField; 10] = [
+    pub const ALL: [SystemField; 11] = [
         SystemField::Id,
         SystemField::Type,
         SystemField::Slug,
         SystemField::Status,
+        SystemField::UnpublishedChanges,
         SystemField::CreatedAt,
         SystemField::UpdatedAt,
         SystemField::PublishedAt,
@@ -70,6 +72,7 @@ impl SystemField {
             SystemField::Type => "type",
             SystemField::Slug => "slug",
             SystemField::Status => "status",
+            SystemField::UnpublishedChanges => "unpublished_changes",
             SystemField::CreatedAt => "created_at",
             SystemField::UpdatedAt => "updated_at",
             SystemField::PublishedAt => "published_at",

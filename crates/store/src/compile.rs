@@ -10,6 +10,7 @@ use serde_json::Value as Json;
 use surrealdb::types::{Object, RecordId, Value};
 
 use crate::convert::field_to_db;
+use crate::entries::{StatusFilter, Version};
 use crate::schema::ident;
 
 /// Collects bound parameters and hands out their names.
@@ -164,19 +165,20 @@ fn all_of(conditions: &[Condition], public: bool, binder: &mut Binder) -> String
 /// The WHERE clause for a list: status, filters and full-text search, without paging.
 pub(crate) fn where_clause(
     content_type: &ContentType,
-    status: Option<Status>,
+    statuses: StatusFilter,
+    version: Version,
     filter: &Filter,
     search: Option<&str>,
     binder: &mut Binder,
 ) -> String {
-    let public = status == Some(Status::Published);
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(status) = status {
-        // Written as a literal, not bound: SurrealDB 3.3 only plans an index scan on
-        // `(status, field)` when the status is a constant (a bound `$status` scans the
-        // table). The value comes from the `Status` enum, never from a request.
-        parts.push(format!("status = '{}'", status.as_str()));
-    }
+    let public = version == Version::Published;
+    // Written as literals, not bound: SurrealDB 3.3 only plans an index scan on
+    // `(status, field)` when the status is a constant (a bound `$status` scans the
+    // table). The values come from the `Status` enum, never from a request.
+    let mut parts: Vec<String> = vec![match statuses {
+        StatusFilter::Only(status) => format!("status = '{}'", status.as_str()),
+        StatusFilter::NotArchived => format!("status != '{}'", Status::Archived.as_str()),
+    }];
     if !filter.all.is_empty() {
         parts.push(all_of(&filter.all, public, binder));
     }

@@ -14,6 +14,8 @@ pub struct StorageSettings {
     /// Root credentials for a SurrealDB server; unused by embedded engines.
     pub username: Option<String>,
     pub password: Option<String>,
+    /// Revisions kept per entry, the newest; 0 keeps all.
+    pub keep_revisions: u64,
 }
 
 /// Connects, signs in when credentials are given, and selects the namespace and database.

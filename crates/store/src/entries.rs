@@ -24,6 +24,29 @@ use crate::schema::{self, ident};
 /// order.
 pub type Entry = Map<String, Json>;
 
+/// Which version of entries a read returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// What the public sees: published entries as last published, unpublished changes
+    /// hidden, references followed to published entries only.
+    Published,
+    /// What editors see: entries of any status as they are being edited, unpublished
+    /// changes applied.
+    Working,
+}
+
+/// Which statuses a list takes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Only(Status),
+    /// Every status but `archived`: what editors see by default.
+    NotArchived,
+}
+
+/// The stored field holding the unpublished changes of a published entry: a complete
+/// working copy of its fields (and slug), applied when the entry is published again.
+pub(crate) const DRAFT: &str = "_draft";
+
 /// Entry ids are ULIDs: 26 characters of uppercase Crockford base32. Slugs are
 /// lowercase, so an id and a slug can never be confused.
 pub fn is_entry_id(key: &str) -> bool {
@@ -52,7 +75,7 @@ impl Store {
         registry: Arc<TypeRegistry>,
     ) -> Result<Store, surrealdb::Error> {
         let db = connect(settings).await?;
-        schema::apply(&db, &registry).await?;
+        schema::apply(&db, &registry, settings.keep_revisions).await?;
         Ok(Store {
             db,
             registry,
@@ -76,13 +99,14 @@ impl Store {
         &self.registry
     }
 
-    /// An entry by id or slug; with `status`, only an entry in that state.
+    /// An entry by id or slug: a published one, or one of any status as being edited.
     pub async fn find(
         &self,
         content_type: &ContentType,
         id_or_slug: &str,
-        status: Option<Status>,
+        version: Version,
     ) -> Result<Option<Entry>, StoreError> {
+        let status = (version == Version::Published).then_some(Status::Published);
         let status_test = if status.is_some() {
             "status = $status"
         } else {
@@ -106,7 +130,7 @@ impl Store {
         Ok(rows
             .into_iter()
             .next()
-            .map(|row| entry_from_row(content_type, row)))
+            .map(|row| entry_from_row(content_type, row, version)))
     }
 
     /// Replaces each reference (an id or a slug) with the id of an existing entry of the
@@ -234,7 +258,7 @@ impl Store {
                     return rows
                         .into_iter()
                         .next()
-                        .map(|row| entry_from_row(content_type, row))
+                        .map(|row| entry_from_row(content_type, row, Version::Working))
                         .ok_or(StoreError::NotFound);
                 }
                 Err(error) => match unique_violation(&error) {
@@ -435,7 +459,7 @@ impl Store {
         };
         rows.into_iter()
             .next()
-            .map(|row| entry_from_row(content_type, row))
+            .map(|row| entry_from_row(content_type, row, Version::Working))
             .ok_or(StoreError::NotFound)
     }
 
@@ -518,25 +542,37 @@ fn fields_to_db(content_type: &ContentType, document: &Document) -> Object {
     object
 }
 
-/// Orders a stored row as the API shows it, dropping anything the schema no longer has.
-pub(crate) fn entry_from_row(content_type: &ContentType, row: Value) -> Entry {
+/// Orders a stored row as the API shows it, dropping anything the schema no longer has;
+/// the working version has the entry's unpublished changes applied.
+pub(crate) fn entry_from_row(content_type: &ContentType, row: Value, version: Version) -> Entry {
     let mut stored = match row {
         Value::Object(object) => object_from_db(object),
         _ => Map::new(),
     };
+    let draft = match (stored.remove(DRAFT), version) {
+        (Some(Json::Object(draft)), Version::Working) => Some(draft),
+        _ => None,
+    };
     let mut entry = Map::with_capacity(content_type.fields.len() + SystemField::ALL.len());
     for system in SystemField::ALL {
+        let drafted = draft.as_ref().and_then(|d| d.get(system.name())).cloned();
         let value = match system {
             SystemField::Type => Json::String(content_type.id.clone()),
+            SystemField::UnpublishedChanges => Json::Bool(draft.is_some()),
+            SystemField::Slug | SystemField::PublishedAt if drafted.is_some() => {
+                stored.remove(system.name());
+                drafted.unwrap_or(Json::Null)
+            }
             _ => stored.remove(system.name()).unwrap_or(Json::Null),
         };
         entry.insert(system.name().to_owned(), value);
     }
     for field in &content_type.fields {
-        entry.insert(
-            field.name.clone(),
-            stored.remove(&field.name).unwrap_or(Json::Null),
-        );
+        let value = match &draft {
+            Some(draft) => draft.get(&field.name).cloned(),
+            None => stored.remove(&field.name),
+        };
+        entry.insert(field.name.clone(), value.unwrap_or(Json::Null));
     }
     entry
 }

@@ -8,7 +8,7 @@ use civitas_core::{ContentType, FieldKind};
 use serde_json::Value as Json;
 use surrealdb::types::{RecordId, Value};
 
-use crate::entries::{Entry, Store, entry_from_row};
+use crate::entries::{Entry, Store, Version, entry_from_row};
 use crate::error::StoreError;
 
 /// An entry taking part in embedding: the page's own entries, then those fetched for
@@ -36,7 +36,7 @@ impl Store {
         content_type: &ContentType,
         entries: &mut Vec<Entry>,
         include: &[IncludePath],
-        public: bool,
+        version: Version,
     ) -> Result<(), StoreError> {
         if include.is_empty() || entries.is_empty() {
             return Ok(());
@@ -61,7 +61,7 @@ impl Store {
                     ids.iter().map(|id| RecordId::new(to.as_str(), id.as_str()))
                 })
                 .collect();
-            let found = self.fetch_many(wanted, public).await?;
+            let found = self.fetch_many(wanted, version).await?;
             let level_end = nodes.len();
             for (parent, field, to, many, ids) in requests {
                 let mut slot = Slot {
@@ -135,8 +135,9 @@ impl Store {
     async fn fetch_many(
         &self,
         mut wanted: Vec<RecordId>,
-        public: bool,
+        version: Version,
     ) -> Result<HashMap<(String, String), Entry>, StoreError> {
+        let public = version == Version::Published;
         wanted.sort();
         wanted.dedup();
         let mut found = HashMap::new();
@@ -161,7 +162,7 @@ impl Store {
             let Some(content_type) = self.registry().get(&type_id) else {
                 continue;
             };
-            let mut entry = entry_from_row(content_type, row);
+            let mut entry = entry_from_row(content_type, row, version);
             if public {
                 content_type.strip_private(&mut entry);
             }

@@ -23,7 +23,7 @@ mod search;
 pub use accounts::{ApiToken, CredentialTable, NewToken, NewUser, Session, User, UserChanges};
 pub use audit::{Actor, AuditEvent, AuditPage, AuditQuery};
 pub use connect::{StorageSettings, connect};
-pub use entries::{Entry, Store, is_entry_id};
+pub use entries::{Entry, StatusFilter, Store, Version, is_entry_id};
 pub use error::StoreError;
 pub use list::ListPage;
 pub use metrics::count_queries;

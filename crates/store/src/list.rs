@@ -2,13 +2,13 @@
 //! and relations embedded level by level.
 
 use civitas_core::query::{Condition, Cursor, FilterValue, ListQuery, PagePosition, format_sort};
-use civitas_core::{ContentType, FieldKind, Status};
+use civitas_core::{ContentType, FieldKind};
 use serde_json::Value as Json;
 use surrealdb::types::{ToSql, Value};
 
 use crate::compile::{Binder, after_cursor, order_by, score_expr, where_clause};
 use crate::convert::from_db;
-use crate::entries::{Entry, Store, entry_from_row, is_entry_id};
+use crate::entries::{Entry, StatusFilter, Store, Version, entry_from_row, is_entry_id};
 use crate::error::StoreError;
 use crate::schema::ident;
 
@@ -27,20 +27,22 @@ pub struct ListPage {
 const NO_ENTRY: &str = "no-such-entry";
 
 impl Store {
-    /// A page of entries; with `status`, only entries in that state (public lists pass
-    /// `Published`, which also hides unpublished entries reached through relations).
+    /// A page of entries in the given statuses, in the given version (the published one
+    /// also hides unpublished entries reached through relations).
     pub async fn list(
         &self,
         content_type: &ContentType,
-        status: Option<Status>,
+        statuses: StatusFilter,
         query: &ListQuery,
+        version: Version,
     ) -> Result<ListPage, StoreError> {
         let mut query = query.clone();
         self.resolve_filter_references(&mut query).await?;
         let mut binder = Binder::default();
         let filter = where_clause(
             content_type,
-            status,
+            statuses,
+            version,
             &query.filter,
             query.search.as_deref(),
             &mut binder,
@@ -92,7 +94,7 @@ impl Store {
         };
         let mut entries: Vec<Entry> = rows
             .into_iter()
-            .map(|row| entry_from_row(content_type, row))
+            .map(|row| entry_from_row(content_type, row, version))
             .collect();
         let more = entries.len() as u64 > query.page.size;
         entries.truncate(query.page.size as usize);
@@ -100,13 +102,8 @@ impl Store {
             Some(last) if more && !relevance => Some(cursor_after(&query, last)),
             _ => None,
         };
-        self.embed(
-            content_type,
-            &mut entries,
-            &query.include,
-            status == Some(Status::Published),
-        )
-        .await?;
+        self.embed(content_type, &mut entries, &query.include, version)
+            .await?;
         Ok(ListPage {
             entries,
             total,

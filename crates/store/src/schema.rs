@@ -22,7 +22,7 @@ const FULLTEXT_PREFIX: &str = "ft_";
 const ANALYZER: &str = "civitas_text";
 const DEFINE_ANALYZER: &str = "DEFINE ANALYZER IF NOT EXISTS civitas_text TOKENIZERS blank,class FILTERS lowercase,ascii,snowball(english);";
 
-/// Accounts, credentials and the audit log. Content type ids may not start with `sys_`,
+/// Accounts, credentials, the audit log, revisions and slug history. Content type ids may not start with `sys_`,
 /// so these names cannot clash with a type's table.
 const SYSTEM_TABLES: &str = "
 DEFINE TABLE IF NOT EXISTS sys_user SCHEMALESS;
@@ -33,6 +33,9 @@ DEFINE TABLE IF NOT EXISTS sys_token SCHEMALESS;
 DEFINE TABLE IF NOT EXISTS sys_audit SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS ix_actor ON sys_audit FIELDS actor;
 DEFINE INDEX IF NOT EXISTS ix_target ON sys_audit FIELDS target;
+DEFINE TABLE IF NOT EXISTS sys_revision SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS uq_revision ON sys_revision FIELDS type_id, entry, number UNIQUE;
+DEFINE TABLE IF NOT EXISTS sys_slug SCHEMALESS;
 ";
 
 /// Quotes an identifier from the schema (already restricted to `[a-z0-9_]`), so names
@@ -80,6 +83,32 @@ const SYSTEM_FIELD_TYPES: [(SystemField, &str); 8] = [
     (SystemField::CreatedBy, "option<string>"),
     (SystemField::UpdatedBy, "option<string>"),
 ];
+
+/// The events every content table has. They run inside the transaction of each write,
+/// whatever path it came by, so no write can skip them: a revision (the whole row after
+/// the write, kept `keep_revisions` deep, 0 for all), and the slug history that lets an
+/// old slug still find its entry.
+fn define_events(content_type: &ContentType, keep_revisions: u64) -> String {
+    let table = ident(&content_type.id);
+    // The type id is schema-validated `[a-z0-9_]`, so it is safe as a string literal.
+    let type_id = &content_type.id;
+    let retention = if keep_revisions > 0 {
+        format!(
+            "DELETE sys_revision WHERE type_id = '{type_id}' AND entry = record::id($after.id) AND number <= $after.revision - {keep_revisions};"
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "DEFINE EVENT OVERWRITE civitas_revision ON TABLE {table} WHEN $event = 'CREATE' OR $event = 'UPDATE' THEN {{
+            CREATE sys_revision CONTENT {{ type_id: '{type_id}', entry: record::id($after.id), number: $after.revision, at: $after.updated_at, actor: $after.updated_by, snapshot: $after }};
+            {retention}
+        }};
+        DEFINE EVENT OVERWRITE civitas_slug_history ON TABLE {table} WHEN $event = 'UPDATE' AND $before.slug != $after.slug THEN {{
+            UPSERT type::record('sys_slug', ['{type_id}', $before.slug]) CONTENT {{ type_id: '{type_id}', slug: $before.slug, entry: record::id($after.id), moved_at: time::now() }};
+        }};\n"
+    )
+}
 
 /// Table and field definitions for one type.
 fn define_table(content_type: &ContentType) -> String {
@@ -162,11 +191,15 @@ fn is_ours(index: &str) -> bool {
 pub(crate) async fn apply(
     db: &Surreal<Any>,
     registry: &TypeRegistry,
+    keep_revisions: u64,
 ) -> Result<(), surrealdb::Error> {
     db.query(DEFINE_ANALYZER).await?.check()?;
     db.query(SYSTEM_TABLES).await?.check()?;
     for content_type in registry.iter() {
         db.query(define_table(content_type)).await?.check()?;
+        db.query(define_events(content_type, keep_revisions))
+            .await?
+            .check()?;
         let existing = existing_indexes(db, &content_type.id).await?;
         let wanted = wanted_indexes(content_type);
         let wanted_names: BTreeSet<&str> = wanted.iter().map(|(name, _)| name.as_str()).collect();
