@@ -3,7 +3,8 @@
 //! whose slug already exists, so running it twice changes nothing.
 
 use civitas_api::AppState;
-use civitas_store::{Actor, Version};
+use civitas_core::Status;
+use civitas_store::{Actor, Edit, Version};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -108,7 +109,12 @@ pub async fn seed(state: &AppState) -> Result<SeedReport, SeedError> {
                 .map_err(|e| fail(describe(&e)))?;
             let id = entry.get("id").and_then(Value::as_str).unwrap_or_default();
             store
-                .publish(&content_type, id, &actor)
+                .set_status(
+                    &content_type,
+                    id,
+                    Status::Published,
+                    Edit::new(&actor, "entry.publish"),
+                )
                 .await
                 .map_err(|e| fail(e.to_string()))?;
             report.created += 1;

@@ -1,6 +1,7 @@
 //! Admin routes: create, read, change, publish and delete entries of any status.
 
-use civitas_store::{Entry, Version};
+use civitas_core::Status;
+use civitas_store::Edit;
 use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -9,6 +10,7 @@ use serde_json::Value;
 
 use crate::auth::schemes::{PreviewAuth, PublishAuth, WriteAuth};
 use crate::content::{self, body_object};
+use crate::entry_routes::{TaggedEntry, entry_id, existing, expected_revision, respond, tagged};
 use crate::envelope;
 use crate::error::ApiError;
 use crate::listing::{self, Audience};
@@ -32,44 +34,6 @@ pub enum Deleted {
     /// The entry is gone.
     #[oai(status = 204)]
     Deleted,
-}
-
-impl AdminApi {
-    async fn existing(
-        &self,
-        type_id: &str,
-        key: &str,
-    ) -> Result<(std::sync::Arc<civitas_core::ContentType>, Entry), ApiError> {
-        let content_type = self.state.content_type(type_id)?;
-        let entry = self
-            .state
-            .store
-            .find(&content_type, key, Version::Working)
-            .await?
-            .ok_or_else(|| ApiError::entry_not_found(type_id, key))?;
-        Ok((content_type, entry))
-    }
-}
-
-impl AdminApi {
-    /// An entry written by an admin route, as it is answered: with plugin fields.
-    async fn respond(
-        &self,
-        content_type: &civitas_core::ContentType,
-        entry: Entry,
-    ) -> Result<Value, ApiError> {
-        Ok(envelope::one(Value::Object(
-            content::present(&self.state, content_type, entry).await?,
-        )))
-    }
-}
-
-fn entry_id(entry: &Entry) -> String {
-    entry
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
 }
 
 // List handlers take each documented query parameter as an argument: that is how
@@ -154,8 +118,9 @@ impl AdminApi {
             content_type.id,
             entry_id(&entry)
         );
+        let entry = content::present(&self.state, &content_type, entry).await?;
         Ok(Created::Created(
-            Json(self.respond(&content_type, entry).await?),
+            Json(envelope::one(Value::Object(entry))),
             location,
         ))
     }
@@ -180,8 +145,8 @@ impl AdminApi {
         /// References to embed, e.g. `authors`; entries of any status.
         #[oai(name = "include")]
         _include: Query<Option<String>>,
-    ) -> Result<Json<Value>, ApiError> {
-        Ok(Json(
+    ) -> Result<TaggedEntry, ApiError> {
+        Ok(tagged(
             listing::one(&self.state, request, &type_id, &id, Audience::Admin).await?,
         ))
     }
@@ -190,7 +155,10 @@ impl AdminApi {
     ///
     /// Sets every field: fields the body leaves out are cleared. Read-only system fields
     /// in the body (`id`, `status`, ...) are ignored, so an entry read from the API can be
-    /// sent back as it is. The slug stays unless the body gives a new one.
+    /// sent back as it is. The slug stays unless the body gives a new one. On a published
+    /// entry this changes its working copy (`unpublished_changes` becomes true); the public
+    /// sees the change once the entry is published again. With `If-Match` (the `ETag` of
+    /// a read), a change made by someone else since is refused with 412.
     #[oai(
         path = "/content/:type_id/:id",
         method = "put",
@@ -205,26 +173,25 @@ impl AdminApi {
         /// The entry's id or slug.
         id: Path<String>,
         body: Json<Value>,
-    ) -> Result<Json<Value>, ApiError> {
+    ) -> Result<TaggedEntry, ApiError> {
         allow_only(request, &[])?;
         let input = body_object(body.0)?;
-        let (content_type, existing) = self.existing(&type_id, &id).await?;
+        let (content_type, existing) = existing(&self.state, &type_id, &id).await?;
         auth.0.may_change(&existing)?;
-        let entry = content::replace(
-            &self.state,
-            &content_type,
-            &entry_id(&existing),
-            input,
-            &auth.0.principal.actor(),
-        )
-        .await?;
-        Ok(Json(self.respond(&content_type, entry).await?))
+        let actor = auth.0.principal.actor();
+        let edit = Edit {
+            expected_revision: expected_revision(request)?,
+            ..Edit::new(&actor, "entry.update")
+        };
+        let entry = content::replace(&self.state, &content_type, &existing, input, edit).await?;
+        respond(&self.state, &content_type, entry).await
     }
 
     /// Change some fields of an entry
     ///
     /// A JSON merge patch: fields in the body are set, `null` clears a field, the rest stay.
-    /// The merged entry is validated as a whole.
+    /// The merged entry is validated as a whole. Published entries and `If-Match` as for
+    /// PUT.
     #[oai(
         path = "/content/:type_id/:id",
         method = "patch",
@@ -239,14 +206,18 @@ impl AdminApi {
         /// The entry's id or slug.
         id: Path<String>,
         body: Json<Value>,
-    ) -> Result<Json<Value>, ApiError> {
+    ) -> Result<TaggedEntry, ApiError> {
         allow_only(request, &[])?;
         let patch = body_object(body.0)?;
-        let (content_type, existing) = self.existing(&type_id, &id).await?;
+        let (content_type, existing) = existing(&self.state, &type_id, &id).await?;
         auth.0.may_change(&existing)?;
         let actor = auth.0.principal.actor();
-        let entry = content::patch(&self.state, &content_type, existing, patch, &actor).await?;
-        Ok(Json(self.respond(&content_type, entry).await?))
+        let edit = Edit {
+            expected_revision: expected_revision(request)?,
+            ..Edit::new(&actor, "entry.update")
+        };
+        let entry = content::patch(&self.state, &content_type, &existing, patch, edit).await?;
+        respond(&self.state, &content_type, entry).await
     }
 
     /// Delete an entry
@@ -265,7 +236,7 @@ impl AdminApi {
         id: Path<String>,
     ) -> Result<Deleted, ApiError> {
         allow_only(request, &[])?;
-        let (content_type, existing) = self.existing(&type_id, &id).await?;
+        let (content_type, existing) = existing(&self.state, &type_id, &id).await?;
         auth.0.may_change(&existing)?;
         let actor = auth.0.principal.actor();
         self.state
@@ -277,8 +248,9 @@ impl AdminApi {
 
     /// Publish an entry
     ///
-    /// Makes the entry visible on the public API. `published_at` is set to now unless the
-    /// entry already has one (e.g. backdated, or published before).
+    /// Makes the entry, with its unpublished changes, what the public API serves.
+    /// `published_at` is set to now unless the entry already has one (e.g. backdated, or
+    /// published before).
     #[oai(
         path = "/content/:type_id/:id/publish",
         method = "post",
@@ -292,24 +264,22 @@ impl AdminApi {
         type_id: Path<String>,
         /// The entry's id or slug.
         id: Path<String>,
-    ) -> Result<Json<Value>, ApiError> {
-        allow_only(request, &[])?;
-        let (content_type, existing) = self.existing(&type_id, &id).await?;
-        let entry = self
-            .state
-            .store
-            .publish(
-                &content_type,
-                &entry_id(&existing),
-                &auth.0.principal.actor(),
-            )
-            .await?;
-        Ok(Json(self.respond(&content_type, entry).await?))
+    ) -> Result<TaggedEntry, ApiError> {
+        self.move_to(
+            auth,
+            request,
+            &type_id,
+            &id,
+            Status::Published,
+            "entry.publish",
+        )
+        .await
     }
 
     /// Unpublish an entry
     ///
-    /// Takes the entry off the public API; it becomes a draft again.
+    /// Takes the entry off the public API; it becomes a draft again, with its unpublished
+    /// changes.
     #[oai(
         path = "/content/:type_id/:id/unpublish",
         method = "post",
@@ -323,18 +293,67 @@ impl AdminApi {
         type_id: Path<String>,
         /// The entry's id or slug.
         id: Path<String>,
-    ) -> Result<Json<Value>, ApiError> {
+    ) -> Result<TaggedEntry, ApiError> {
+        self.move_to(
+            auth,
+            request,
+            &type_id,
+            &id,
+            Status::Draft,
+            "entry.unpublish",
+        )
+        .await
+    }
+
+    /// Archive an entry
+    ///
+    /// Takes the entry off the public API and out of editors' lists (list with
+    /// `status=archived` to see it). Publish or unpublish it to bring it back.
+    #[oai(
+        path = "/content/:type_id/:id/archive",
+        method = "post",
+        operation_id = "archiveEntry"
+    )]
+    async fn archive_entry(
+        &self,
+        auth: PublishAuth,
+        request: &Request,
+        /// Content type id, e.g. `post`.
+        type_id: Path<String>,
+        /// The entry's id or slug.
+        id: Path<String>,
+    ) -> Result<TaggedEntry, ApiError> {
+        self.move_to(
+            auth,
+            request,
+            &type_id,
+            &id,
+            Status::Archived,
+            "entry.archive",
+        )
+        .await
+    }
+}
+
+impl AdminApi {
+    async fn move_to(
+        &self,
+        auth: PublishAuth,
+        request: &Request,
+        type_id: &str,
+        key: &str,
+        status: Status,
+        action: &str,
+    ) -> Result<TaggedEntry, ApiError> {
         allow_only(request, &[])?;
-        let (content_type, existing) = self.existing(&type_id, &id).await?;
+        let (content_type, existing) = existing(&self.state, type_id, key).await?;
+        let actor = auth.0.principal.actor();
+        let edit = Edit::new(&actor, action);
         let entry = self
             .state
             .store
-            .unpublish(
-                &content_type,
-                &entry_id(&existing),
-                &auth.0.principal.actor(),
-            )
+            .set_status(&content_type, &entry_id(&existing), status, edit)
             .await?;
-        Ok(Json(self.respond(&content_type, entry).await?))
+        respond(&self.state, &content_type, entry).await
     }
 }

@@ -5,7 +5,7 @@
 use civitas_core::validate::{Document, validate_all};
 use civitas_core::{ContentType, WriteMode};
 use civitas_plugin_host::{CallContext, HookError, Issue};
-use civitas_store::{Actor, Entry, StoreError};
+use civitas_store::{Actor, Edit, Entry, StoreError};
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ErrorCode, ErrorDetail};
@@ -164,18 +164,18 @@ pub async fn create(
     Ok(state.store.create(content_type, document, actor).await?)
 }
 
-/// Replaces all fields of an existing entry.
+/// Replaces all fields of an existing entry (of a published one: its working copy).
 pub async fn replace(
     state: &AppState,
     content_type: &ContentType,
-    id: &str,
+    existing: &Entry,
     input: Map<String, Value>,
-    actor: &Actor,
+    edit: Edit<'_>,
 ) -> Result<Entry, ApiError> {
     let document = checked(state, content_type, input, WriteMode::Replace).await?;
     Ok(state
         .store
-        .replace(content_type, id, document, actor)
+        .replace(content_type, existing, &document, edit)
         .await?)
 }
 
@@ -184,20 +184,15 @@ pub async fn replace(
 pub async fn patch(
     state: &AppState,
     content_type: &ContentType,
-    existing: Entry,
+    existing: &Entry,
     patch: Map<String, Value>,
-    actor: &Actor,
+    edit: Edit<'_>,
 ) -> Result<Entry, ApiError> {
-    let id = existing
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let mut merged = existing;
+    let mut merged = existing.clone();
     for (key, value) in patch {
         merged.insert(key, value);
     }
-    replace(state, content_type, &id, merged, actor).await
+    replace(state, content_type, existing, merged, edit).await
 }
 
 /// An entry on its way out: the owning plugin's `after-read` adds its computed fields.

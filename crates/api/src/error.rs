@@ -58,6 +58,7 @@ error_codes! {
     RouteNotFound = "route_not_found", NOT_FOUND, "No route matches this path.";
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED, "The route exists but not for this HTTP method.";
     Conflict = "conflict", CONFLICT, "Another entry of the type already has this slug or unique value; `details` names the field.";
+    PreconditionFailed = "precondition_failed", PRECONDITION_FAILED, "`If-Match` names a revision the entry has moved on from: someone else changed it; read it again.";
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE, "The body is larger than `limits.max_body_bytes`.";
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "Write bodies must be sent as `Content-Type: application/json`.";
     ValidationFailed = "validation_failed", UNPROCESSABLE_ENTITY, "The entry breaks the type's rules; `details` lists every field error at once.";
@@ -227,7 +228,9 @@ impl IntoResponse for ApiError {
 /// Documents the error statuses once for every operation.
 impl ApiResponse for ApiError {
     fn meta() -> MetaResponses {
-        let statuses = [400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 502, 503];
+        let statuses = [
+            400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 500, 502, 503,
+        ];
         let responses = statuses
             .into_iter()
             .map(|status| MetaResponse {
@@ -257,6 +260,7 @@ fn status_description(status: u16) -> &'static str {
         429 => "Too many login attempts; see Retry-After",
         404 => "Unknown content type or entry",
         409 => "Slug or unique field already taken",
+        412 => "The entry changed since the If-Match revision",
         413 => "Body larger than limits.max_body_bytes",
         415 => "Body is not application/json",
         422 => "Validation failed; details lists every field error",
@@ -280,6 +284,10 @@ impl From<StoreError> for ApiError {
                 code: "not_unique".to_owned(),
             }]),
             StoreError::Invalid(errors) => ApiError::validation(errors),
+            StoreError::Stale => ApiError::new(
+                ErrorCode::PreconditionFailed,
+                "the entry changed since the revision named in If-Match; read it again",
+            ),
             StoreError::Database(error) => {
                 tracing::error!(%error, "database error");
                 ApiError::new(ErrorCode::Internal, "internal error")

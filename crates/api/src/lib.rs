@@ -7,6 +7,7 @@ pub mod auth;
 mod cache;
 mod content;
 mod cors;
+mod entry_routes;
 mod envelope;
 pub mod error;
 mod listing;

@@ -107,12 +107,19 @@ pub async fn one(
         .store
         .find(&content_type, key, audience.version())
         .await?
-        .filter(|e| audience != Audience::Preview || e.get("status").and_then(Value::as_str) != archived)
+        .filter(|e| {
+            audience != Audience::Preview || e.get("status").and_then(Value::as_str) != archived
+        })
         .ok_or_else(|| ApiError::entry_not_found(type_id, key))?;
     let mut entries = vec![entry];
     state
         .store
-        .embed(&content_type, &mut entries, &query.include, audience.version())
+        .embed(
+            &content_type,
+            &mut entries,
+            &query.include,
+            audience.version(),
+        )
         .await?;
     let entry = entries
         .pop()

@@ -66,7 +66,12 @@ impl ContentReader for StoreReader {
                 ListQuery::parse(&params, store.registry(), &content_type, limits, false, &[])
                     .map_err(|e| ReadError::Invalid(e.message))?;
             let page = store
-                .list(&content_type, StatusFilter::NotArchived, &query, Version::Working)
+                .list(
+                    &content_type,
+                    StatusFilter::NotArchived,
+                    &query,
+                    Version::Working,
+                )
                 .await
                 .map_err(unavailable)?;
             Ok(page.entries.into_iter().map(Value::Object).collect())

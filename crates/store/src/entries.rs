@@ -364,105 +364,6 @@ impl Store {
         Ok(!rows.is_empty())
     }
 
-    /// Replaces every field of an entry; fields the document lacks are cleared. The slug
-    /// stays unless the document names a new one.
-    pub async fn replace(
-        &self,
-        content_type: &ContentType,
-        id: &str,
-        document: Document,
-        actor: &Actor,
-    ) -> Result<Entry, StoreError> {
-        let mut assignments: Vec<String> = Vec::new();
-        let mut values = Object::new();
-        for (index, field) in content_type.fields.iter().enumerate() {
-            let var = format!("f{index}");
-            assignments.push(format!("{} = ${var}", ident(&field.name)));
-            let value = document
-                .values
-                .get(&field.name)
-                .map(|v| field_to_db(&field.kind, v))
-                .unwrap_or(Value::None);
-            values.insert(var, value);
-        }
-        if let Some(slug) = &document.slug {
-            assignments.push("slug = $slug".to_owned());
-            values.insert("slug", slug.clone());
-        }
-        if let Some(at) = &document.published_at {
-            assignments.push("published_at = $published_at".to_owned());
-            values.insert("published_at", datetime_to_db(at));
-        }
-        let set = assignments.join(", ");
-        self.update(content_type, id, &set, values, "entry.update", actor)
-            .await
-    }
-
-    /// Makes an entry public, keeping its first publication time if it has one.
-    pub async fn publish(
-        &self,
-        content_type: &ContentType,
-        id: &str,
-        actor: &Actor,
-    ) -> Result<Entry, StoreError> {
-        let mut values = Object::new();
-        values.insert("status", Status::Published.as_str());
-        let set = "status = $status, published_at = published_at ?? $now";
-        self.update(content_type, id, set, values, "entry.publish", actor)
-            .await
-    }
-
-    /// Takes an entry off the public API; it stays editable as a draft.
-    pub async fn unpublish(
-        &self,
-        content_type: &ContentType,
-        id: &str,
-        actor: &Actor,
-    ) -> Result<Entry, StoreError> {
-        let mut values = Object::new();
-        values.insert("status", Status::Draft.as_str());
-        let set = "status = $status";
-        self.update(content_type, id, set, values, "entry.unpublish", actor)
-            .await
-    }
-
-    /// Runs `UPDATE` with the given assignments plus the bookkeeping every write does.
-    async fn update(
-        &self,
-        content_type: &ContentType,
-        id: &str,
-        set: &str,
-        mut values: Object,
-        action: &str,
-        actor: &Actor,
-    ) -> Result<Entry, StoreError> {
-        if !is_entry_id(id) {
-            return Err(StoreError::NotFound);
-        }
-        let sql = format!(
-            "UPDATE $rid SET {set}, updated_at = $now, updated_by = $actor, revision += 1 RETURN AFTER"
-        );
-        values.insert("rid", record_id(content_type, id));
-        values.insert("now", time_to_db(Utc::now()));
-        values.insert("actor", actor.id.clone());
-        let event = AuditEvent::on_entry(action, &content_type.id, id);
-        let result = self.audited(&sql, values, event, actor).await;
-        self.counts.invalidate();
-        let rows: Vec<Value> = match result {
-            Ok(rows) => rows,
-            Err(error) => {
-                return Err(match unique_violation(&error) {
-                    Some(field) => StoreError::Conflict { field },
-                    None => error.into(),
-                });
-            }
-        };
-        rows.into_iter()
-            .next()
-            .map(|row| entry_from_row(content_type, row, Version::Working))
-            .ok_or(StoreError::NotFound)
-    }
-
     /// Deletes an entry for good.
     pub async fn delete(
         &self,
@@ -514,7 +415,7 @@ fn new_row(
     row
 }
 
-fn record_id(content_type: &ContentType, id: &str) -> RecordId {
+pub(crate) fn record_id(content_type: &ContentType, id: &str) -> RecordId {
     RecordId::new(content_type.id.as_str(), id)
 }
 

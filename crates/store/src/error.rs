@@ -12,6 +12,9 @@ pub enum StoreError {
     /// The write refers to things that do not exist (e.g. a referenced entry).
     #[error("the entry is not valid")]
     Invalid(Vec<FieldError>),
+    /// The entry changed since the revision the writer read (`If-Match`).
+    #[error("the entry changed since it was read")]
+    Stale,
     /// A stored record does not have the shape this version expects.
     #[error("a stored record is malformed: {0}")]
     Corrupt(String),
