@@ -13,7 +13,7 @@ use crate::content::{self, body_object};
 use crate::entry_routes::{TaggedEntry, entry_id, existing, expected_revision, respond, tagged};
 use crate::envelope;
 use crate::error::ApiError;
-use crate::listing::{self, Audience};
+use crate::listing::{self, Audience, Found};
 use crate::params::allow_only;
 use crate::public::ApiTags;
 use crate::state::SharedState;
@@ -146,9 +146,10 @@ impl AdminApi {
         #[oai(name = "include")]
         _include: Query<Option<String>>,
     ) -> Result<TaggedEntry, ApiError> {
-        Ok(tagged(
-            listing::one(&self.state, request, &type_id, &id, Audience::Admin).await?,
-        ))
+        match listing::one(&self.state, request, &type_id, &id, Audience::Admin).await? {
+            Found::Entry(body) => Ok(tagged(body)),
+            Found::Moved(_) => Err(ApiError::entry_not_found(&type_id, &id)),
+        }
     }
 
     /// Replace an entry

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use poem::http::{Method, StatusCode, header};
 use poem::{Body, Endpoint, IntoResponse, Request, Response, Result};
 
-use crate::auth::public_reads::is_public_read;
+use crate::auth::public_reads::{is_public_read, mentions_preview};
 use crate::middleware::etag_of;
 use crate::state::SharedState;
 
@@ -30,7 +30,9 @@ pub struct ResponseCache {
 /// Public answers do not depend on who asks (access was checked before this point, by
 /// `public_reads`), so one cached answer serves every caller.
 fn cache_key(request: &Request) -> Option<String> {
-    let cacheable = request.method() == Method::GET && is_public_read(request.uri().path());
+    let cacheable = request.method() == Method::GET
+        && is_public_read(request.uri().path())
+        && !mentions_preview(request);
     cacheable.then(|| request.uri().to_string())
 }
 

@@ -64,6 +64,7 @@ error_codes! {
     ValidationFailed = "validation_failed", UNPROCESSABLE_ENTITY, "The entry breaks the type's rules; `details` lists every field error at once.";
     PluginNotFound = "plugin_not_found", NOT_FOUND, "No plugin with this id is loaded.";
     UserNotFound = "user_not_found", NOT_FOUND, "No user account has this id.";
+    RevisionNotFound = "revision_not_found", NOT_FOUND, "The entry has no revision with this number (or it is past `storage.keep_revisions`).";
     TokenNotFound = "token_not_found", NOT_FOUND, "No API token has this id.";
     LastAdmin = "last_admin", CONFLICT, "The change would leave no enabled admin account.";
     RateLimited = "rate_limited", TOO_MANY_REQUESTS, "Too many login attempts from this address or on this account; `Retry-After` says how many seconds to wait.";

@@ -18,6 +18,7 @@ mod plugins;
 mod public;
 mod reader;
 mod request_id;
+mod revisions;
 pub mod schemas;
 mod server;
 mod state;
@@ -43,6 +44,7 @@ use crate::audit_log::AuditApi;
 use crate::auth::routes::AuthApi;
 use crate::plugins::PluginAdminApi;
 use crate::public::PublicApi;
+use crate::revisions::RevisionsApi;
 use crate::tokens::TokensApi;
 use crate::users::UsersApi;
 
@@ -50,6 +52,7 @@ type Apis = (
     PublicApi,
     AuthApi,
     AdminApi,
+    RevisionsApi,
     PluginAdminApi,
     UsersApi,
     TokensApi,
@@ -63,6 +66,7 @@ fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
             PublicApi { state: state() },
             AuthApi { state: state() },
             AdminApi { state: state() },
+            RevisionsApi { state: state() },
             PluginAdminApi { state: state() },
             UsersApi { state: state() },
             TokensApi { state: state() },

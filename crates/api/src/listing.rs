@@ -80,15 +80,22 @@ fn limits(state: &AppState) -> ListLimits {
     }
 }
 
+/// What a read by id or slug found.
+pub enum Found {
+    Entry(Value),
+    /// The slug is an old one of an entry that now has this slug.
+    Moved(String),
+}
+
 /// One entry by id or slug, with `fields` and `include`; public reads see published
-/// entries only.
+/// entries only, and find an entry by a slug it had before (`Found::Moved`).
 pub async fn one(
     state: &AppState,
     request: &Request,
     type_id: &str,
     key: &str,
     audience: Audience,
-) -> Result<Value, ApiError> {
+) -> Result<Found, ApiError> {
     let content_type = state.content_type(type_id)?;
     let mut params = params(request)?;
     let audience = match audience {
@@ -103,14 +110,23 @@ pub async fn one(
         audience.is_public(),
     )?;
     let archived = Some(Status::Archived.as_str());
-    let entry = state
+    let found = state
         .store
         .find(&content_type, key, audience.version())
         .await?
         .filter(|e| {
             audience != Audience::Preview || e.get("status").and_then(Value::as_str) != archived
-        })
-        .ok_or_else(|| ApiError::entry_not_found(type_id, key))?;
+        });
+    let entry = match found {
+        Some(entry) => entry,
+        None if audience == Audience::Public => {
+            return moved(state, &content_type, key)
+                .await?
+                .map(Found::Moved)
+                .ok_or_else(|| ApiError::entry_not_found(type_id, key));
+        }
+        None => return Err(ApiError::entry_not_found(type_id, key)),
+    };
     let mut entries = vec![entry];
     state
         .store
@@ -125,7 +141,27 @@ pub async fn one(
         .pop()
         .ok_or_else(|| ApiError::entry_not_found(type_id, key))?;
     let entry = present(state, &content_type, entry).await?;
-    Ok(json!({ "data": shape(&content_type, entry, query.fields.as_deref(), audience) }))
+    Ok(Found::Entry(json!({
+        "data": shape(&content_type, entry, query.fields.as_deref(), audience)
+    })))
+}
+
+/// The published slug of the entry that used to have `slug`.
+async fn moved(
+    state: &AppState,
+    content_type: &ContentType,
+    slug: &str,
+) -> Result<Option<String>, ApiError> {
+    let Some(id) = state.store.moved_slug(content_type, slug).await? else {
+        return Ok(None);
+    };
+    let entry = state
+        .store
+        .find(content_type, &id, Version::Published)
+        .await?;
+    Ok(entry
+        .and_then(|e| e.get("slug").and_then(Value::as_str).map(str::to_owned))
+        .filter(|current| current != slug))
 }
 
 pub async fn list(

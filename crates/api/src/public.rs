@@ -6,12 +6,12 @@ use civitas_core::definition::TypeDefinition;
 use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{OpenApi, Tags};
+use poem_openapi::{ApiResponse, OpenApi, Tags};
 use serde_json::{Value, json};
 
 use crate::envelope;
 use crate::error::{ApiError, ErrorCode};
-use crate::listing::{self, Audience};
+use crate::listing::{self, Audience, Found};
 use crate::params::allow_only;
 use crate::state::SharedState;
 
@@ -133,6 +133,11 @@ impl PublicApi {
         /// Full-text search over the type's searchable fields, ranked by relevance.
         #[oai(name = "q")]
         _q: Query<Option<String>>,
+        /// `true`: entries as being edited (drafts, scheduled and unpublished changes
+        /// included; not archived), exactly as they will look when published. Needs a
+        /// token or session with `preview` on the type; never cached.
+        #[oai(name = "preview")]
+        _preview: Query<Option<bool>>,
     ) -> Result<Json<Value>, ApiError> {
         Ok(Json(
             listing::list(&self.state, request, &type_id, Audience::Public).await?,
@@ -180,6 +185,8 @@ impl PublicApi {
     /// Get a published entry
     ///
     /// By id or by slug. Drafts answer 404 `entry_not_found`, as if they did not exist.
+    /// A slug the entry had before answers 301 with `Location` at its current slug, so
+    /// old links keep working.
     #[oai(
         path = "/content/:type_id/:id_or_slug",
         method = "get",
@@ -198,16 +205,40 @@ impl PublicApi {
         /// References to embed, e.g. `authors`; published entries only.
         #[oai(name = "include")]
         _include: Query<Option<String>>,
-    ) -> Result<Json<Value>, ApiError> {
-        Ok(Json(
-            listing::one(
-                &self.state,
-                request,
-                &type_id,
-                &id_or_slug,
-                Audience::Public,
-            )
-            .await?,
-        ))
+        /// `true`: the entry as being edited, as on the list. Needs `preview` on the type.
+        #[oai(name = "preview")]
+        _preview: Query<Option<bool>>,
+    ) -> Result<PublicEntry, ApiError> {
+        let found = listing::one(
+            &self.state,
+            request,
+            &type_id,
+            &id_or_slug,
+            Audience::Public,
+        )
+        .await?;
+        Ok(match found {
+            Found::Entry(body) => PublicEntry::Found(Json(body)),
+            Found::Moved(slug) => {
+                let mut location = format!("/api/v1/content/{}/{slug}", type_id.0);
+                if let Some(query) = request.uri().query() {
+                    location = format!("{location}?{query}");
+                }
+                PublicEntry::Moved(
+                    Json(json!({"moved_to": {"slug": slug, "location": location}})),
+                    location,
+                )
+            }
+        })
     }
+}
+
+#[derive(ApiResponse)]
+pub enum PublicEntry {
+    /// The entry.
+    #[oai(status = 200)]
+    Found(Json<Value>),
+    /// The slug is an old one: the entry is at `Location` now.
+    #[oai(status = 301)]
+    Moved(Json<Value>, #[oai(header = "Location")] String),
 }

@@ -345,6 +345,26 @@ impl Store {
         }
     }
 
+    /// The id of the entry that had `slug` before it moved to another one (the slug
+    /// history kept by the `civitas_slug_history` event).
+    pub async fn moved_slug(
+        &self,
+        content_type: &ContentType,
+        slug: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let rows: Vec<Value> = self
+            .query("SELECT VALUE entry FROM sys_slug WHERE type_id = $type_id AND slug = $slug LIMIT 1")
+            .bind(("type_id", content_type.id.clone()))
+            .bind(("slug", slug.to_owned()))
+            .await?
+            .check()?
+            .take(0)?;
+        Ok(rows
+            .into_iter()
+            .next()
+            .and_then(|id| crate::convert::from_db(id).as_str().map(str::to_owned)))
+    }
+
     /// Whether an entry of the type already has this slug.
     pub async fn slug_taken(
         &self,

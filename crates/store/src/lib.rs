@@ -18,6 +18,7 @@ mod error;
 mod include;
 mod list;
 mod metrics;
+mod revisions;
 mod schema;
 mod search;
 
@@ -29,4 +30,5 @@ pub use entries::{Entry, StatusFilter, Store, Version, is_entry_id};
 pub use error::StoreError;
 pub use list::ListPage;
 pub use metrics::count_queries;
+pub use revisions::Revision;
 pub use search::SearchHit;

@@ -36,6 +36,7 @@ DEFINE INDEX IF NOT EXISTS ix_target ON sys_audit FIELDS target;
 DEFINE TABLE IF NOT EXISTS sys_revision SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS uq_revision ON sys_revision FIELDS type_id, entry, number UNIQUE;
 DEFINE TABLE IF NOT EXISTS sys_slug SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS ix_slug ON sys_slug FIELDS type_id, slug;
 ";
 
 /// Quotes an identifier from the schema (already restricted to `[a-z0-9_]`), so names

@@ -1,6 +1,8 @@
-//! With `auth.public_read_requires_token` on, the public routes answer only callers with
-//! the `read` capability (a token scoped `read`, or any session). Checked before the
-//! response cache, so a cached answer is never served to a caller without access.
+//! Access to the public routes. With `auth.public_read_requires_token` on, they answer
+//! only callers with the `read` capability (a token scoped `read`, or any session); and
+//! `preview=true` (drafts, as the public will see them) always needs `preview` on the
+//! type. Checked before the response cache, so a cached answer is never served to a
+//! caller without access (and previews are never cached).
 
 use std::sync::Arc;
 
@@ -20,12 +22,36 @@ pub fn is_public_read(path: &str) -> bool {
         .any(|prefix| path.starts_with(prefix))
 }
 
+/// Whether the request names `preview` at all (any value: such answers are not cached).
+pub fn mentions_preview(request: &Request) -> bool {
+    request
+        .params::<Vec<(String, String)>>()
+        .is_ok_and(|params| params.iter().any(|(key, _)| key == "preview"))
+}
+
+fn asks_preview(request: &Request) -> bool {
+    request
+        .params::<Vec<(String, String)>>()
+        .is_ok_and(|params| {
+            params
+                .iter()
+                .any(|(key, value)| key == "preview" && value == "true")
+        })
+}
+
 pub async fn guard<E: Endpoint>(next: Arc<E>, request: Request) -> Result<Response> {
     let state = request.data::<SharedState>().cloned();
-    let guarded = state
-        .filter(|state| state.auth.settings.public_read_requires_token)
-        .filter(|_| is_public_read(request.uri().path()));
-    if let Some(state) = guarded {
+    let path = request.uri().path();
+    let needed = match state {
+        Some(state) if is_public_read(path) && asks_preview(&request) => {
+            Some((state, Capability::Preview))
+        }
+        Some(state) if is_public_read(path) && state.auth.settings.public_read_requires_token => {
+            Some((state, Capability::Read))
+        }
+        _ => None,
+    };
+    if let Some((state, capability)) = needed {
         let bearer = request
             .headers()
             .get(header::AUTHORIZATION)
@@ -33,11 +59,17 @@ pub async fn guard<E: Endpoint>(next: Arc<E>, request: Request) -> Result<Respon
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(unauthorized)?;
         let principal = authenticate(&state, bearer.trim()).await?;
-        let type_id = type_in_path(request.uri().path());
-        if principal.access(Capability::Read, type_id) == Access::Denied {
+        if principal.access(capability, type_in_path(path)) == Access::Denied {
             return Err(ApiError::new(
                 ErrorCode::Forbidden,
-                "this credential may not read published content",
+                format!(
+                    "this credential may not {} here",
+                    if capability == Capability::Preview {
+                        "preview drafts"
+                    } else {
+                        "read published content"
+                    }
+                ),
             )
             .into());
         }
