@@ -15,3 +15,4 @@ mod persistence;
 mod plugins;
 mod public;
 mod query;
+mod workflow;
