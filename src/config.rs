@@ -66,6 +66,7 @@ pub struct ApiConfig {
     pub max_page_size: u64,
     pub max_include_depth: usize,
     pub cache_max_entries: usize,
+    pub scheduler_interval_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -205,6 +206,12 @@ fn check(config: &Config) -> Result<(), (&'static str, String)> {
     }
     if !(1..=5).contains(&config.api.max_include_depth) {
         return Err(("api.max_include_depth", "must be from 1 to 5".into()));
+    }
+    if !(100..=60_000).contains(&config.api.scheduler_interval_ms) {
+        return Err((
+            "api.scheduler_interval_ms",
+            "must be from 100 to 60000".into(),
+        ));
     }
     if config.limits.max_body_bytes < 1024 {
         return Err(("limits.max_body_bytes", "must be at least 1024".into()));

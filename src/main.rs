@@ -294,6 +294,7 @@ fn api_settings(config: &Config) -> ApiSettings {
             max_age_secs: config.server.cors_max_age_secs,
         },
         hsts_max_age_secs: config.server.hsts_max_age_secs,
+        scheduler_interval: Duration::from_millis(config.api.scheduler_interval_ms),
     }
 }
 

@@ -19,6 +19,8 @@ mod public;
 mod reader;
 mod request_id;
 mod revisions;
+mod schedule;
+mod scheduler;
 pub mod schemas;
 mod server;
 mod state;
@@ -45,6 +47,7 @@ use crate::auth::routes::AuthApi;
 use crate::plugins::PluginAdminApi;
 use crate::public::PublicApi;
 use crate::revisions::RevisionsApi;
+use crate::schedule::ScheduleApi;
 use crate::tokens::TokensApi;
 use crate::users::UsersApi;
 
@@ -53,6 +56,7 @@ type Apis = (
     AuthApi,
     AdminApi,
     RevisionsApi,
+    ScheduleApi,
     PluginAdminApi,
     UsersApi,
     TokensApi,
@@ -67,6 +71,7 @@ fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
             AuthApi { state: state() },
             AdminApi { state: state() },
             RevisionsApi { state: state() },
+            ScheduleApi { state: state() },
             PluginAdminApi { state: state() },
             UsersApi { state: state() },
             TokensApi { state: state() },

@@ -124,6 +124,18 @@ fn system_output_properties(content_type: &ContentType, view: View) -> Vec<(&'st
     ];
     if view == View::Admin {
         properties.push((
+            "unpublished_changes",
+            json!({"type": "boolean", "description": "The entry is published and has changes since, which the public sees once it is published again."}),
+        ));
+        properties.push((
+            "scheduled_publish_at",
+            json!({"type": "string", "format": "date-time", "nullable": true, "description": "When the scheduler publishes the entry (POST .../schedule)."}),
+        ));
+        properties.push((
+            "scheduled_unpublish_at",
+            json!({"type": "string", "format": "date-time", "nullable": true, "description": "When the scheduler unpublishes the entry."}),
+        ));
+        properties.push((
             "created_by",
             json!({"type": "string", "nullable": true, "description": "Who created the entry: `user:ID`, `token:ID` or `system:NAME`."}),
         ));

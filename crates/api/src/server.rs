@@ -24,13 +24,18 @@ pub enum ServeError {
 }
 
 /// Binds `address`, logs the address actually bound (port 0 picks a free one), and
-/// serves until `shutdown` completes; requests in flight then get `grace` to finish.
+/// serves (and runs the scheduler) until `shutdown` completes; requests in flight then
+/// get `grace` to finish.
 pub async fn serve(
     state: SharedState,
     address: SocketAddr,
     grace: Duration,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), ServeError> {
+    let scheduler = tokio::spawn(crate::scheduler::run(
+        state.clone(),
+        state.settings.scheduler_interval,
+    ));
     let app = crate::app(state)?;
     let acceptor = TcpListener::bind(address)
         .into_acceptor()
@@ -44,6 +49,7 @@ pub async fn serve(
     Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(app, shutdown, Some(grace))
         .await?;
+    scheduler.abort();
     tracing::info!("server stopped");
     Ok(())
 }

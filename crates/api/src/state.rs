@@ -25,6 +25,8 @@ pub struct ApiSettings {
     pub cors: CorsPolicy,
     /// Strict-Transport-Security max-age; 0 sends none.
     pub hsts_max_age_secs: u64,
+    /// How often the scheduler looks for due publish and unpublish times.
+    pub scheduler_interval: std::time::Duration,
 }
 
 pub struct AppState {

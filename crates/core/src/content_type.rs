@@ -35,7 +35,13 @@ impl ContentType {
     /// Removes what the public must not see from an entry: private fields and the
     /// identity of whoever created or last changed it, and editorial state.
     pub fn strip_private(&self, entry: &mut Map<String, Value>) {
-        entry.shift_remove("unpublished_changes");
+        for editorial in [
+            "unpublished_changes",
+            "scheduled_publish_at",
+            "scheduled_unpublish_at",
+        ] {
+            entry.shift_remove(editorial);
+        }
         entry.shift_remove("created_by");
         entry.shift_remove("updated_by");
         for field in self.fields.iter().filter(|f| f.private) {

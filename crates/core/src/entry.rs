@@ -46,13 +46,15 @@ pub enum SystemField {
     CreatedAt,
     UpdatedAt,
     PublishedAt,
+    ScheduledPublishAt,
+    ScheduledUnpublishAt,
     Revision,
     CreatedBy,
     UpdatedBy,
 }
 
 impl SystemField {
-    pub const ALL: [SystemField; 11] = [
+    pub const ALL: [SystemField; 13] = [
         SystemField::Id,
         SystemField::Type,
         SystemField::Slug,
@@ -61,6 +63,8 @@ impl SystemField {
         SystemField::CreatedAt,
         SystemField::UpdatedAt,
         SystemField::PublishedAt,
+        SystemField::ScheduledPublishAt,
+        SystemField::ScheduledUnpublishAt,
         SystemField::Revision,
         SystemField::CreatedBy,
         SystemField::UpdatedBy,
@@ -76,6 +80,8 @@ impl SystemField {
             SystemField::CreatedAt => "created_at",
             SystemField::UpdatedAt => "updated_at",
             SystemField::PublishedAt => "published_at",
+            SystemField::ScheduledPublishAt => "scheduled_publish_at",
+            SystemField::ScheduledUnpublishAt => "scheduled_unpublish_at",
             SystemField::Revision => "revision",
             SystemField::CreatedBy => "created_by",
             SystemField::UpdatedBy => "updated_by",

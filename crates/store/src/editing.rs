@@ -59,7 +59,7 @@ fn stored_values(content_type: &ContentType, document: &Document) -> Vec<(String
 }
 
 /// Statements that copy a published entry's working copy over its published fields.
-fn apply_draft(content_type: &ContentType) -> String {
+pub(crate) fn apply_draft(content_type: &ContentType) -> String {
     let mut set: Vec<String> = content_type
         .fields
         .iter()
@@ -136,7 +136,7 @@ impl Store {
     }
 
     /// Runs `UPDATE` with the given assignments plus the bookkeeping every write does.
-    async fn update(
+    pub(crate) async fn update(
         &self,
         content_type: &ContentType,
         id: &str,

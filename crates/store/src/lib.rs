@@ -19,6 +19,7 @@ mod include;
 mod list;
 mod metrics;
 mod revisions;
+mod scheduling;
 mod schema;
 mod search;
 
@@ -31,4 +32,5 @@ pub use error::StoreError;
 pub use list::ListPage;
 pub use metrics::count_queries;
 pub use revisions::Revision;
+pub use scheduling::{Due, ScheduledAction};
 pub use search::SearchHit;

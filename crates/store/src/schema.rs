@@ -74,12 +74,14 @@ fn db_type(kind: &FieldKind) -> String {
     }
 }
 
-const SYSTEM_FIELD_TYPES: [(SystemField, &str); 8] = [
+const SYSTEM_FIELD_TYPES: [(SystemField, &str); 10] = [
     (SystemField::Slug, "string"),
     (SystemField::Status, "string"),
     (SystemField::CreatedAt, "datetime"),
     (SystemField::UpdatedAt, "datetime"),
     (SystemField::PublishedAt, "option<datetime>"),
+    (SystemField::ScheduledPublishAt, "option<datetime>"),
+    (SystemField::ScheduledUnpublishAt, "option<datetime>"),
     (SystemField::Revision, "int"),
     (SystemField::CreatedBy, "option<string>"),
     (SystemField::UpdatedBy, "option<string>"),
@@ -105,6 +107,8 @@ fn define_events(content_type: &ContentType, keep_revisions: u64) -> String {
             CREATE sys_revision CONTENT {{ type_id: '{type_id}', entry: record::id($after.id), number: $after.revision, at: $after.updated_at, actor: $after.updated_by, snapshot: $after }};
             {retention}
         }};
+        DEFINE INDEX IF NOT EXISTS sched_publish ON TABLE {table} FIELDS scheduled_publish_at;
+        DEFINE INDEX IF NOT EXISTS sched_unpublish ON TABLE {table} FIELDS scheduled_unpublish_at;
         DEFINE EVENT OVERWRITE civitas_slug_history ON TABLE {table} WHEN $event = 'UPDATE' AND $before.slug != $after.slug THEN {{
             UPSERT type::record('sys_slug', ['{type_id}', $before.slug]) CONTENT {{ type_id: '{type_id}', slug: $before.slug, entry: record::id($after.id), moved_at: time::now() }};
         }};\n"
