@@ -1,10 +1,14 @@
 //! The editorial workflow: drafts of published entries, archive, optimistic locking,
 //! revisions with diff and restore, preview, and slug history.
 
+use std::time::{Duration, Instant};
+
+use chrono::{TimeDelta, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
+use tempfile::TempDir;
 
-use crate::support::{Server, expect_error, expect_refused, header, json};
+use crate::support::{Options, Server, expect_error, expect_refused, header, json};
 
 async fn send(server: &Server, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
     let mut request = server.admin(method, path);
@@ -347,4 +351,81 @@ async fn an_old_slug_redirects_to_the_entry_at_its_new_one() {
         "entry_not_found",
     )
     .await;
+}
+
+fn on_disk_with_fast_scheduler() -> Options {
+    Options {
+        storage: "surrealkv://data".into(),
+        env: vec![("CIVITAS_API__SCHEDULER_INTERVAL_MS".into(), "200".into())],
+        ..Options::default()
+    }
+}
+
+/// Polls the public API until `slug` answers `status`, for at most `limit`.
+async fn wait_for(server: &Server, slug: &str, status: u16, limit: Duration) -> Instant {
+    let started = Instant::now();
+    loop {
+        let response = server
+            .get(&format!("/api/v1/content/post/{slug}"))
+            .send()
+            .await
+            .expect("response");
+        if response.status().as_u16() == status {
+            return Instant::now();
+        }
+        assert!(started.elapsed() < limit, "{slug} never answered {status}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_scheduler_publishes_and_unpublishes_on_time_across_a_restart() {
+    let server = Server::start_with(on_disk_with_fast_scheduler(), TempDir::new().expect("dir")).await;
+    let (_, created) = send(&server, Method::POST, "/content/post", Some(json!({"title": "Timed", "body": "On time."}))).await;
+    let path = format!("/content/post/{}", created["data"]["id"].as_str().expect("id"));
+    let in_secs = |secs: i64| (Utc::now() + TimeDelta::seconds(secs)).to_rfc3339();
+
+    for (input, field) in [
+        (json!({"publish_at": "2001-01-01T00:00:00Z"}), "publish_at"),
+        (json!({"publish_at": in_secs(60), "unpublish_at": in_secs(30)}), "unpublish_at"),
+        (json!({}), "publish_at"),
+    ] {
+        let body = expect_error(server.admin(Method::POST, &format!("{path}/schedule")).json(&input).send().await, 422, "validation_failed").await;
+        assert_eq!(body["error"]["details"][0]["field"], field, "{body}");
+    }
+    // Scheduled, then cancelled: back to a draft.
+    let (_, scheduled) = send(&server, Method::POST, &format!("{path}/schedule"), Some(json!({"publish_at": in_secs(600)}))).await;
+    assert_eq!(scheduled["data"]["status"], "scheduled");
+    let (_, cancelled) = send(&server, Method::DELETE, &format!("{path}/schedule"), None).await;
+    assert_eq!(cancelled["data"]["status"], "draft");
+    assert!(cancelled["data"]["scheduled_publish_at"].is_null());
+
+    let publish_at = Utc::now() + TimeDelta::seconds(3);
+    let (status, scheduled) = send(
+        &server,
+        Method::POST,
+        &format!("{path}/schedule"),
+        Some(json!({"publish_at": publish_at.to_rfc3339(), "unpublish_at": in_secs(6)})),
+    )
+    .await;
+    assert_eq!(status, 200, "{scheduled}");
+    assert_eq!(scheduled["data"]["status"], "scheduled");
+    expect_error(server.get("/api/v1/content/post/timed").send().await, 404, "entry_not_found").await;
+
+    // The server goes down before the time comes; the schedule is in the database.
+    let dir = server.into_dir();
+    let server = Server::start_with(on_disk_with_fast_scheduler(), dir).await;
+    wait_for(&server, "timed", 200, Duration::from_secs(15)).await;
+    let late = Utc::now() - publish_at;
+    assert!(late < TimeDelta::seconds(5), "published {late} late");
+    let (_, entry) = send(&server, Method::GET, &path, None).await;
+    assert_eq!(entry["data"]["status"], "published");
+    assert!(entry["data"]["scheduled_publish_at"].is_null(), "{entry}");
+    assert!(entry["data"]["scheduled_unpublish_at"].is_string(), "{entry}");
+
+    wait_for(&server, "timed", 404, Duration::from_secs(15)).await;
+    let id = path.trim_start_matches("/content/post/");
+    let (_, audit) = send(&server, Method::GET, &format!("/audit?target={id}&actor=system:scheduler"), None).await;
+    let actions: Vec<&str> = audit["data"].as_array().expect("records").iter().filter_map(|r| r["action"].as_str()).collect();
+    assert_eq!(actions, ["entry.scheduled_unpublish", "entry.scheduled_publish"]);
 }
