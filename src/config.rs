@@ -67,6 +67,8 @@ pub struct ApiConfig {
     pub max_include_depth: usize,
     pub cache_max_entries: usize,
     pub scheduler_interval_ms: u64,
+    pub locales: Vec<String>,
+    pub default_locale: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -206,6 +208,20 @@ fn check(config: &Config) -> Result<(), (&'static str, String)> {
     }
     if !(1..=5).contains(&config.api.max_include_depth) {
         return Err(("api.max_include_depth", "must be from 1 to 5".into()));
+    }
+    if let Some(bad) = config
+        .api
+        .locales
+        .iter()
+        .find(|l| !civitas_core::validate::is_locale(l))
+    {
+        return Err((
+            "api.locales",
+            format!("`{bad}` is not a locale code such as `en` or `pt-BR`"),
+        ));
+    }
+    if !config.api.locales.contains(&config.api.default_locale) {
+        return Err(("api.default_locale", "must be one of api.locales".into()));
     }
     if !(100..=60_000).contains(&config.api.scheduler_interval_ms) {
         return Err((

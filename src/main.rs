@@ -15,7 +15,7 @@ use std::time::Duration;
 use std::collections::BTreeSet;
 
 use civitas_api::auth::{Auth, AuthSettings, LoginLimits, Role, Roles};
-use civitas_api::{ApiSettings, AppState, CorsPolicy, ResponseCache, StoreReader};
+use civitas_api::{ApiSettings, AppState, CorsPolicy, Locales, ResponseCache, StoreReader};
 use civitas_core::TypeRegistry;
 use civitas_plugin_host::{LoadOutcome, PluginHost, PluginSettings};
 use civitas_store::{StorageSettings, Store};
@@ -295,6 +295,10 @@ fn api_settings(config: &Config) -> ApiSettings {
         },
         hsts_max_age_secs: config.server.hsts_max_age_secs,
         scheduler_interval: Duration::from_millis(config.api.scheduler_interval_ms),
+        locales: Locales {
+            default: config.api.default_locale.clone(),
+            available: config.api.locales.clone(),
+        },
     }
 }
 

@@ -380,21 +380,49 @@ async fn wait_for(server: &Server, slug: &str, status: u16, limit: Duration) -> 
 
 #[tokio::test]
 async fn the_scheduler_publishes_and_unpublishes_on_time_across_a_restart() {
-    let server = Server::start_with(on_disk_with_fast_scheduler(), TempDir::new().expect("dir")).await;
-    let (_, created) = send(&server, Method::POST, "/content/post", Some(json!({"title": "Timed", "body": "On time."}))).await;
-    let path = format!("/content/post/{}", created["data"]["id"].as_str().expect("id"));
+    let server =
+        Server::start_with(on_disk_with_fast_scheduler(), TempDir::new().expect("dir")).await;
+    let (_, created) = send(
+        &server,
+        Method::POST,
+        "/content/post",
+        Some(json!({"title": "Timed", "body": "On time."})),
+    )
+    .await;
+    let path = format!(
+        "/content/post/{}",
+        created["data"]["id"].as_str().expect("id")
+    );
     let in_secs = |secs: i64| (Utc::now() + TimeDelta::seconds(secs)).to_rfc3339();
 
     for (input, field) in [
         (json!({"publish_at": "2001-01-01T00:00:00Z"}), "publish_at"),
-        (json!({"publish_at": in_secs(60), "unpublish_at": in_secs(30)}), "unpublish_at"),
+        (
+            json!({"publish_at": in_secs(60), "unpublish_at": in_secs(30)}),
+            "unpublish_at",
+        ),
         (json!({}), "publish_at"),
     ] {
-        let body = expect_error(server.admin(Method::POST, &format!("{path}/schedule")).json(&input).send().await, 422, "validation_failed").await;
+        let body = expect_error(
+            server
+                .admin(Method::POST, &format!("{path}/schedule"))
+                .json(&input)
+                .send()
+                .await,
+            422,
+            "validation_failed",
+        )
+        .await;
         assert_eq!(body["error"]["details"][0]["field"], field, "{body}");
     }
     // Scheduled, then cancelled: back to a draft.
-    let (_, scheduled) = send(&server, Method::POST, &format!("{path}/schedule"), Some(json!({"publish_at": in_secs(600)}))).await;
+    let (_, scheduled) = send(
+        &server,
+        Method::POST,
+        &format!("{path}/schedule"),
+        Some(json!({"publish_at": in_secs(600)})),
+    )
+    .await;
     assert_eq!(scheduled["data"]["status"], "scheduled");
     let (_, cancelled) = send(&server, Method::DELETE, &format!("{path}/schedule"), None).await;
     assert_eq!(cancelled["data"]["status"], "draft");
@@ -410,7 +438,12 @@ async fn the_scheduler_publishes_and_unpublishes_on_time_across_a_restart() {
     .await;
     assert_eq!(status, 200, "{scheduled}");
     assert_eq!(scheduled["data"]["status"], "scheduled");
-    expect_error(server.get("/api/v1/content/post/timed").send().await, 404, "entry_not_found").await;
+    expect_error(
+        server.get("/api/v1/content/post/timed").send().await,
+        404,
+        "entry_not_found",
+    )
+    .await;
 
     // The server goes down before the time comes; the schedule is in the database.
     let dir = server.into_dir();
@@ -421,11 +454,28 @@ async fn the_scheduler_publishes_and_unpublishes_on_time_across_a_restart() {
     let (_, entry) = send(&server, Method::GET, &path, None).await;
     assert_eq!(entry["data"]["status"], "published");
     assert!(entry["data"]["scheduled_publish_at"].is_null(), "{entry}");
-    assert!(entry["data"]["scheduled_unpublish_at"].is_string(), "{entry}");
+    assert!(
+        entry["data"]["scheduled_unpublish_at"].is_string(),
+        "{entry}"
+    );
 
     wait_for(&server, "timed", 404, Duration::from_secs(15)).await;
     let id = path.trim_start_matches("/content/post/");
-    let (_, audit) = send(&server, Method::GET, &format!("/audit?target={id}&actor=system:scheduler"), None).await;
-    let actions: Vec<&str> = audit["data"].as_array().expect("records").iter().filter_map(|r| r["action"].as_str()).collect();
-    assert_eq!(actions, ["entry.scheduled_unpublish", "entry.scheduled_publish"]);
+    let (_, audit) = send(
+        &server,
+        Method::GET,
+        &format!("/audit?target={id}&actor=system:scheduler"),
+        None,
+    )
+    .await;
+    let actions: Vec<&str> = audit["data"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .filter_map(|r| r["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        ["entry.scheduled_unpublish", "entry.scheduled_publish"]
+    );
 }

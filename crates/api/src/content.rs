@@ -57,6 +57,7 @@ async fn checked(
     input: Map<String, Value>,
     mode: WriteMode,
 ) -> Result<Document, ApiError> {
+    state.settings.locales.check_translations(&input)?;
     let document = schema_checked(state, content_type, &input, mode)
         .await?
         .map_err(ApiError::validation)?;
@@ -195,12 +196,18 @@ pub async fn patch(
     replace(state, content_type, existing, merged, edit).await
 }
 
-/// An entry on its way out: the owning plugin's `after-read` adds its computed fields.
+/// An entry on its way out: shown in `locale` (the default when `None`), then the
+/// owning plugin's `after-read` adds its computed fields.
 pub async fn present(
     state: &AppState,
     content_type: &ContentType,
-    entry: Entry,
+    mut entry: Entry,
+    locale: Option<&str>,
 ) -> Result<Entry, ApiError> {
+    state
+        .settings
+        .locales
+        .localize(content_type, &mut entry, locale);
     if state.plugins.owner_of(&content_type.id).is_none() {
         return Ok(entry);
     }

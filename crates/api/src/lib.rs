@@ -11,6 +11,7 @@ mod entry_routes;
 mod envelope;
 pub mod error;
 mod listing;
+mod locales;
 mod middleware;
 pub mod openapi;
 mod params;
@@ -25,6 +26,7 @@ pub mod schemas;
 mod server;
 mod state;
 mod tokens;
+mod translations;
 pub mod users;
 
 use std::sync::Arc;
@@ -37,6 +39,7 @@ use poem_openapi::OpenApiService;
 pub use cache::ResponseCache;
 pub use content::{body_object, create as create_entry};
 pub use cors::CorsPolicy;
+pub use locales::Locales;
 pub use reader::StoreReader;
 pub use server::{ServeError, serve};
 pub use state::{ApiSettings, AppState, SharedState};
@@ -49,6 +52,7 @@ use crate::public::PublicApi;
 use crate::revisions::RevisionsApi;
 use crate::schedule::ScheduleApi;
 use crate::tokens::TokensApi;
+use crate::translations::TranslationsApi;
 use crate::users::UsersApi;
 
 type Apis = (
@@ -57,6 +61,7 @@ type Apis = (
     AdminApi,
     RevisionsApi,
     ScheduleApi,
+    TranslationsApi,
     PluginAdminApi,
     UsersApi,
     TokensApi,
@@ -72,6 +77,7 @@ fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
             AdminApi { state: state() },
             RevisionsApi { state: state() },
             ScheduleApi { state: state() },
+            TranslationsApi { state: state() },
             PluginAdminApi { state: state() },
             UsersApi { state: state() },
             TokensApi { state: state() },

@@ -62,13 +62,34 @@ pub fn wants_preview(params: &mut Vec<(String, String)>) -> Result<bool, ApiErro
     }
 }
 
-/// The audience of a public route: the public, or previewers.
-fn public_audience(params: &mut Vec<(String, String)>) -> Result<Audience, ApiError> {
-    Ok(if wants_preview(params)? {
+/// The audience of a public route (the public, or previewers) and the locale it asks
+/// for; both parameters are taken out, the rest is left for the query parser.
+fn public_audience(
+    state: &AppState,
+    params: &mut Vec<(String, String)>,
+) -> Result<(Audience, Option<String>), ApiError> {
+    let audience = if wants_preview(params)? {
         Audience::Preview
     } else {
         Audience::Public
-    })
+    };
+    let locale = match params.iter().position(|(key, _)| key == "locale") {
+        Some(index) => Some(state.settings.locales.requested(&params.remove(index).1)?),
+        None => None,
+    };
+    Ok((audience, locale))
+}
+
+/// Who a read is for and in which locale: admin reads show every translation.
+fn audience_and_locale(
+    state: &AppState,
+    audience: Audience,
+    params: &mut Vec<(String, String)>,
+) -> Result<(Audience, Option<String>), ApiError> {
+    match audience {
+        Audience::Admin => Ok((Audience::Admin, None)),
+        _ => public_audience(state, params),
+    }
 }
 
 fn limits(state: &AppState) -> ListLimits {
@@ -98,10 +119,7 @@ pub async fn one(
 ) -> Result<Found, ApiError> {
     let content_type = state.content_type(type_id)?;
     let mut params = params(request)?;
-    let audience = match audience {
-        Audience::Admin => Audience::Admin,
-        _ => public_audience(&mut params)?,
-    };
+    let (audience, locale) = audience_and_locale(state, audience, &mut params)?;
     let query = EntryQuery::parse(
         &params,
         state.registry(),
@@ -140,7 +158,7 @@ pub async fn one(
     let entry = entries
         .pop()
         .ok_or_else(|| ApiError::entry_not_found(type_id, key))?;
-    let entry = present(state, &content_type, entry).await?;
+    let entry = present(state, &content_type, entry, locale.as_deref()).await?;
     Ok(Found::Entry(json!({
         "data": shape(&content_type, entry, query.fields.as_deref(), audience)
     })))
@@ -172,10 +190,7 @@ pub async fn list(
 ) -> Result<Value, ApiError> {
     let content_type = state.content_type(type_id)?;
     let mut params = params(request)?;
-    let audience = match audience {
-        Audience::Admin => Audience::Admin,
-        _ => public_audience(&mut params)?,
-    };
+    let (audience, locale) = audience_and_locale(state, audience, &mut params)?;
     let extra: &[&str] = if audience == Audience::Admin {
         &["status"]
     } else {
@@ -201,7 +216,7 @@ pub async fn list(
     let total_pages = page.total.div_ceil(query.page.size);
     let mut data: Vec<Value> = Vec::with_capacity(page.entries.len());
     for entry in page.entries {
-        let entry = present(state, &content_type, entry).await?;
+        let entry = present(state, &content_type, entry, locale.as_deref()).await?;
         data.push(shape(
             &content_type,
             entry,

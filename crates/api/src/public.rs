@@ -138,6 +138,11 @@ impl PublicApi {
         /// token or session with `preview` on the type; never cached.
         #[oai(name = "preview")]
         _preview: Query<Option<bool>>,
+        /// A configured locale (`api.locales`): localized fields in that language where the
+        /// entry has a translation, else in the default locale. `locale` and `locales` in
+        /// each entry say what was shown and what exists.
+        #[oai(name = "locale")]
+        _locale: Query<Option<String>>,
     ) -> Result<Json<Value>, ApiError> {
         Ok(Json(
             listing::list(&self.state, request, &type_id, Audience::Public).await?,
@@ -208,6 +213,9 @@ impl PublicApi {
         /// `true`: the entry as being edited, as on the list. Needs `preview` on the type.
         #[oai(name = "preview")]
         _preview: Query<Option<bool>>,
+        /// A configured locale, as on the list, with fallback to the default locale.
+        #[oai(name = "locale")]
+        _locale: Query<Option<String>>,
     ) -> Result<PublicEntry, ApiError> {
         let found = listing::one(
             &self.state,

@@ -65,6 +65,9 @@ pub fn entry_schema(content_type: &ContentType, view: View) -> Value {
             "published_at".into(),
             json!({"type": "string", "format": "date-time", "description": "Publication time; set on first publish when omitted."}),
         );
+        if let Some(schema) = translations_schema(content_type) {
+            properties.insert("translations".into(), schema);
+        }
     }
     for field in &content_type.fields {
         if view == View::Public && field.private {
@@ -100,6 +103,23 @@ pub fn entry_schema(content_type: &ContentType, view: View) -> Value {
     schema
 }
 
+/// `{locale: {field: value}}` for the type's localized fields, if it has any.
+fn translations_schema(content_type: &ContentType) -> Option<Value> {
+    let fields: Map<String, Value> = content_type
+        .fields
+        .iter()
+        .filter(|f| f.localized)
+        .map(|f| (f.name.clone(), field_schema(f, false)))
+        .collect();
+    (!fields.is_empty()).then(|| {
+        json!({
+            "type": "object",
+            "description": "The localized fields in other locales (`api.locales`), by locale, e.g. {\"fr\": {\"title\": \"...\"}}. The default locale's values are the fields themselves.",
+            "additionalProperties": {"type": "object", "properties": fields, "additionalProperties": false},
+        })
+    })
+}
+
 fn system_output_properties(content_type: &ContentType, view: View) -> Vec<(&'static str, Value)> {
     let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
     let datetime = json!({"type": "string", "format": "date-time"});
@@ -111,6 +131,14 @@ fn system_output_properties(content_type: &ContentType, view: View) -> Vec<(&'st
         ("type", json!({"type": "string", "enum": [content_type.id]})),
         ("slug", json!({"type": "string"})),
         ("status", json!({"type": "string", "enum": statuses})),
+        (
+            "locale",
+            json!({"type": "string", "description": "The locale the localized fields are shown in: the one asked for with `locale=` when the entry has it, else the default."}),
+        ),
+        (
+            "locales",
+            json!({"type": "array", "items": {"type": "string"}, "description": "The locales the entry has: the default, then its translations."}),
+        ),
         ("created_at", datetime.clone()),
         ("updated_at", datetime),
         (
@@ -123,6 +151,10 @@ fn system_output_properties(content_type: &ContentType, view: View) -> Vec<(&'st
         ),
     ];
     if view == View::Admin {
+        properties.push((
+            "translations",
+            translations_schema(content_type).unwrap_or_else(|| json!({"type": "object"})),
+        ));
         properties.push((
             "unpublished_changes",
             json!({"type": "boolean", "description": "The entry is published and has changes since, which the public sees once it is published again."}),

@@ -10,6 +10,7 @@ use crate::auth::Auth;
 use crate::cache::ResponseCache;
 use crate::cors::CorsPolicy;
 use crate::error::ApiError;
+use crate::locales::Locales;
 
 /// API behaviour that comes from configuration.
 #[derive(Debug, Clone)]
@@ -25,6 +26,8 @@ pub struct ApiSettings {
     pub cors: CorsPolicy,
     /// Strict-Transport-Security max-age; 0 sends none.
     pub hsts_max_age_secs: u64,
+    /// The site's locales.
+    pub locales: Locales,
     /// How often the scheduler looks for due publish and unpublish times.
     pub scheduler_interval: std::time::Duration,
 }

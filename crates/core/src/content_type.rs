@@ -32,18 +32,20 @@ impl ContentType {
         self.fields.iter().filter(|f| !f.private)
     }
 
-    /// Removes what the public must not see from an entry: private fields and the
-    /// identity of whoever created or last changed it, and editorial state.
+    /// Removes what the public must not see from an entry: private fields, who created
+    /// or last changed it, editorial state, and the raw translations (the public gets one
+    /// locale, resolved before this).
     pub fn strip_private(&self, entry: &mut Map<String, Value>) {
         for editorial in [
+            "translations",
             "unpublished_changes",
             "scheduled_publish_at",
             "scheduled_unpublish_at",
+            "created_by",
+            "updated_by",
         ] {
             entry.shift_remove(editorial);
         }
-        entry.shift_remove("created_by");
-        entry.shift_remove("updated_by");
         for field in self.fields.iter().filter(|f| f.private) {
             entry.shift_remove(&field.name);
         }

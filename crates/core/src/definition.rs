@@ -50,6 +50,8 @@ pub struct FieldDefinition {
     pub searchable: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     pub private: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub localized: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,8 +185,12 @@ impl FieldDefinition {
             indexed: self.indexed || self.unique,
             searchable: self.searchable,
             private: self.private,
+            localized: self.localized,
             default: self.default.clone(),
         };
+        if field.localized && !matches!(field.kind, FieldKind::Text(_) | FieldKind::RichText(_)) {
+            return Err("only text and rich_text fields can be localized".into());
+        }
         if (field.indexed || field.unique) && !field.kind.is_orderable() {
             return Err(format!(
                 "a {} field cannot be indexed or unique",
@@ -376,6 +382,7 @@ impl From<&Field> for FieldDefinition {
             indexed: field.indexed,
             searchable: field.searchable,
             private: field.private,
+            localized: field.localized,
             default: field.default.clone(),
             ..FieldDefinition::default()
         };

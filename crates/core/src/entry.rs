@@ -42,6 +42,8 @@ pub enum SystemField {
     Type,
     Slug,
     Status,
+    Locale,
+    Locales,
     UnpublishedChanges,
     CreatedAt,
     UpdatedAt,
@@ -51,14 +53,17 @@ pub enum SystemField {
     Revision,
     CreatedBy,
     UpdatedBy,
+    Translations,
 }
 
 impl SystemField {
-    pub const ALL: [SystemField; 13] = [
+    pub const ALL: [SystemField; 16] = [
         SystemField::Id,
         SystemField::Type,
         SystemField::Slug,
         SystemField::Status,
+        SystemField::Locale,
+        SystemField::Locales,
         SystemField::UnpublishedChanges,
         SystemField::CreatedAt,
         SystemField::UpdatedAt,
@@ -68,6 +73,7 @@ impl SystemField {
         SystemField::Revision,
         SystemField::CreatedBy,
         SystemField::UpdatedBy,
+        SystemField::Translations,
     ];
 
     pub fn name(self) -> &'static str {
@@ -76,6 +82,8 @@ impl SystemField {
             SystemField::Type => "type",
             SystemField::Slug => "slug",
             SystemField::Status => "status",
+            SystemField::Locale => "locale",
+            SystemField::Locales => "locales",
             SystemField::UnpublishedChanges => "unpublished_changes",
             SystemField::CreatedAt => "created_at",
             SystemField::UpdatedAt => "updated_at",
@@ -85,6 +93,7 @@ impl SystemField {
             SystemField::Revision => "revision",
             SystemField::CreatedBy => "created_by",
             SystemField::UpdatedBy => "updated_by",
+            SystemField::Translations => "translations",
         }
     }
 
@@ -95,7 +104,10 @@ impl SystemField {
     /// System fields an editor may set in a write body; the rest are maintained by Civitas
     /// and ignored on input, so an entry read from the API can be sent back unchanged.
     pub fn is_writable(self) -> bool {
-        matches!(self, SystemField::Slug | SystemField::PublishedAt)
+        matches!(
+            self,
+            SystemField::Slug | SystemField::PublishedAt | SystemField::Translations
+        )
     }
 
     /// System fields a list can be sorted on; each has a database index per type.

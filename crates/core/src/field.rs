@@ -19,6 +19,9 @@ pub struct Field {
     pub searchable: bool,
     /// Shown to editors only, never in the public API.
     pub private: bool,
+    /// Holds a value per configured locale (`translations`), the default locale's in the
+    /// field itself.
+    pub localized: bool,
     /// Used when a new entry does not give the field.
     pub default: Option<Value>,
 }

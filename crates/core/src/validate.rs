@@ -2,6 +2,8 @@
 //! each naming its field with a stable code, and valid data comes out normalised (rich
 //! text rendered, datetimes in UTC) so the store never sees two spellings of one value.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -49,6 +51,8 @@ pub struct Document {
     pub slug: Option<String>,
     /// An explicit publication time (RFC 3339, UTC), e.g. to backdate an article.
     pub published_at: Option<String>,
+    /// Values of localized fields in other locales: locale, then field name to value.
+    pub translations: BTreeMap<String, Map<String, Value>>,
 }
 
 /// Checks a write body against the type. Read-only system fields are ignored so an entry
@@ -78,6 +82,9 @@ pub fn validate_all(
     let mut document = Document::default();
     for (key, value) in input {
         match SystemField::parse(key) {
+            Some(SystemField::Translations) => {
+                read_translations(content_type, value, &mut document, &mut errors)
+            }
             Some(system) if system.is_writable() => {
                 read_system_field(system, value, &mut document, &mut errors)
             }
@@ -140,6 +147,78 @@ fn read_system_field(
             Err(problem) => errors.push(problem.at(name)),
         },
         _ => {}
+    }
+}
+
+/// A locale code such as `fr` or `pt-BR`.
+pub fn is_locale(code: &str) -> bool {
+    let (language, region) = match code.split_once('-') {
+        Some((language, region)) => (language, Some(region)),
+        None => (code, None),
+    };
+    (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_lowercase())
+        && region.is_none_or(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
+/// `translations`: `{locale: {field: value}}`, only localized fields, each value checked
+/// like the field itself; blank values are left out (the default locale's value shows).
+fn read_translations(
+    content_type: &ContentType,
+    value: &Value,
+    document: &mut Document,
+    errors: &mut Vec<FieldError>,
+) {
+    if value.is_null() {
+        return;
+    }
+    let Some(locales) = value.as_object() else {
+        errors.push(FieldError::new(
+            "translations",
+            "invalid_translations",
+            "expected an object of locales, e.g. {\"fr\": {\"title\": \"...\"}}",
+        ));
+        return;
+    };
+    for (locale, values) in locales {
+        let at = format!("translations.{locale}");
+        if !is_locale(locale) {
+            errors.push(FieldError::new(
+                at,
+                "invalid_locale",
+                "expected a locale code such as `fr` or `pt-BR`",
+            ));
+            continue;
+        }
+        let Some(values) = values.as_object() else {
+            errors.push(FieldError::new(
+                at,
+                "invalid_translations",
+                "expected an object of fields",
+            ));
+            continue;
+        };
+        let mut translated = Map::new();
+        for (name, value) in values {
+            let at = format!("translations.{locale}.{name}");
+            match content_type.field(name).filter(|f| f.localized) {
+                None => errors.push(FieldError::new(
+                    at,
+                    "not_localized",
+                    format!("`{}` has no localized field `{name}`", content_type.id),
+                )),
+                Some(_) if is_blank(value) => {}
+                Some(field) => match normalize(&field.kind, value) {
+                    Ok(normal) => {
+                        translated.insert(name.clone(), normal);
+                    }
+                    Err(problem) => errors.push(problem.at(&at)),
+                },
+            }
+        }
+        if !translated.is_empty() {
+            document.translations.insert(locale.clone(), translated);
+        }
     }
 }
 

@@ -47,6 +47,8 @@ fn field_definition(type_id: &str, f: wit::FieldDef) -> Result<FieldDefinition, 
         indexed: f.indexed,
         searchable: f.searchable,
         private: f.private,
+        // The plugin contract 0.1 has no localized fields.
+        localized: false,
         default,
         min_length: size(f.min_length),
         max_length: size(f.max_length),

@@ -9,7 +9,9 @@ use surrealdb::types::{Object, Value};
 
 use crate::audit::{Actor, AuditEvent};
 use crate::convert::{datetime_to_db, field_to_db, time_to_db};
-use crate::entries::{DRAFT, Entry, Store, Version, entry_from_row, is_entry_id, record_id};
+use crate::entries::{
+    DRAFT, Entry, I18N, Store, Version, entry_from_row, is_entry_id, record_id, translations_to_db,
+};
 use crate::error::{StoreError, unique_violation};
 use crate::schema::ident;
 
@@ -55,6 +57,7 @@ fn stored_values(content_type: &ContentType, document: &Document) -> Vec<(String
     if let Some(at) = &document.published_at {
         values.push(("published_at".to_owned(), datetime_to_db(at)));
     }
+    values.push((I18N.to_owned(), translations_to_db(content_type, document)));
     values
 }
 
@@ -71,6 +74,9 @@ pub(crate) fn apply_draft(content_type: &ContentType) -> String {
     set.push(format!("slug = {DRAFT}.slug ?? slug"));
     set.push(format!(
         "published_at = {DRAFT}.published_at ?? published_at"
+    ));
+    set.push(format!(
+        "{I18N} = (IF {DRAFT} != NONE {{ {DRAFT}.{I18N} }} ELSE {{ {I18N} }})"
     ));
     set.push(format!("{DRAFT} = NONE"));
     set.join(", ")

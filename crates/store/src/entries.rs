@@ -47,6 +47,24 @@ pub enum StatusFilter {
 /// working copy of its fields (and slug), applied when the entry is published again.
 pub(crate) const DRAFT: &str = "_draft";
 
+/// The stored field holding an entry's translations: locale, then field, then value.
+pub(crate) const I18N: &str = "_i18n";
+
+/// A document's translations as stored.
+pub(crate) fn translations_to_db(content_type: &ContentType, document: &Document) -> Value {
+    let mut locales = Object::new();
+    for (locale, values) in &document.translations {
+        let mut fields = Object::new();
+        for (name, value) in values {
+            if let Some(field) = content_type.field(name) {
+                fields.insert(name.clone(), field_to_db(&field.kind, value));
+            }
+        }
+        locales.insert(locale.clone(), fields);
+    }
+    Value::Object(locales)
+}
+
 /// Entry ids are ULIDs: 26 characters of uppercase Crockford base32. Slugs are
 /// lowercase, so an id and a slug can never be confused.
 pub fn is_entry_id(key: &str) -> bool {
@@ -429,6 +447,7 @@ fn new_row(
     if let Some(at) = &document.published_at {
         row.insert("published_at".to_owned(), datetime_to_db(at));
     }
+    row.insert(I18N.to_owned(), translations_to_db(content_type, document));
     row.insert("revision".to_owned(), Value::from_t(1_i64));
     row.insert("created_by".to_owned(), Value::String(actor.id.clone()));
     row.insert("updated_by".to_owned(), Value::String(actor.id.clone()));
@@ -470,16 +489,28 @@ pub(crate) fn entry_from_row(content_type: &ContentType, row: Value, version: Ve
         Value::Object(object) => object_from_db(object),
         _ => Map::new(),
     };
-    let draft = match (stored.remove(DRAFT), version) {
+    let mut draft = match (stored.remove(DRAFT), version) {
         (Some(Json::Object(draft)), Version::Working) => Some(draft),
         _ => None,
     };
+    let translations = match &mut draft {
+        Some(draft) => draft.remove(I18N),
+        None => stored.remove(I18N),
+    };
     let mut entry = Map::with_capacity(content_type.fields.len() + SystemField::ALL.len());
-    for system in SystemField::ALL {
+    // The locale an entry is shown in depends on the request: the API sets it.
+    let stored_system = SystemField::ALL
+        .into_iter()
+        .filter(|f| !matches!(f, SystemField::Locale | SystemField::Locales));
+    for system in stored_system {
         let drafted = draft.as_ref().and_then(|d| d.get(system.name())).cloned();
         let value = match system {
             SystemField::Type => Json::String(content_type.id.clone()),
             SystemField::UnpublishedChanges => Json::Bool(draft.is_some()),
+            SystemField::Translations => translations
+                .clone()
+                .filter(Json::is_object)
+                .unwrap_or_else(|| Json::Object(Map::new())),
             SystemField::Slug | SystemField::PublishedAt if drafted.is_some() => {
                 stored.remove(system.name());
                 drafted.unwrap_or(Json::Null)
