@@ -479,3 +479,114 @@ async fn the_scheduler_publishes_and_unpublishes_on_time_across_a_restart() {
         ["entry.scheduled_unpublish", "entry.scheduled_publish"]
     );
 }
+
+#[tokio::test]
+async fn entries_are_served_in_the_locale_asked_for_with_fallback() {
+    let server = Server::start().await;
+    // The demo has a French translation of "Who we are".
+    let (status, page) = json(
+        server
+            .get("/api/v1/content/page/who-we-are?locale=fr")
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["data"]["title"], "Qui sommes-nous");
+    assert_eq!(page["data"]["locale"], "fr");
+    assert_eq!(page["data"]["locales"], json!(["en", "fr"]));
+    // Fields without a translation fall back to the default locale.
+    assert!(
+        page["data"]["seo_description"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("WSCO brings")),
+        "{page}"
+    );
+    assert!(page["data"].get("translations").is_none());
+    let (_, english) = json(server.get("/api/v1/content/page/who-we-are").send().await).await;
+    assert_eq!(
+        (&english["data"]["title"], &english["data"]["locale"]),
+        (&json!("Who we are"), &json!("en"))
+    );
+    // A page without a French translation is served in English, and says so.
+    let (_, untranslated) = json(
+        server
+            .get("/api/v1/content/page?locale=fr&sort=order")
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(untranslated["data"][1]["locale"], "en");
+    assert_eq!(untranslated["data"][0]["locale"], "fr");
+    let body = expect_error(
+        server.get("/api/v1/content/page?locale=de").send().await,
+        400,
+        "invalid_parameter",
+    )
+    .await;
+    assert_eq!(body["error"]["details"][0]["field"], "locale");
+
+    // Translating a post: a draft change until published, like any edit.
+    let path = published_post(&server, "Mobility").await;
+    let (status, translated) = send(
+        &server,
+        Method::PUT,
+        &format!("{path}/translations/fr"),
+        Some(json!({"title": "Mobilité", "body": "Les villes **bougent**."})),
+    )
+    .await;
+    assert_eq!(status, 200, "{translated}");
+    assert_eq!(translated["data"]["locales"], json!(["en", "fr"]));
+    assert_eq!(
+        translated["data"]["translations"]["fr"]["body"]["html"],
+        "<p>Les villes <strong>bougent</strong>.</p>\n"
+    );
+    let (_, before) = json(
+        server
+            .get("/api/v1/content/post/mobility?locale=fr")
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(before["data"]["title"], "Mobility");
+    send(&server, Method::POST, &format!("{path}/publish"), None).await;
+    let (_, after) = json(
+        server
+            .get("/api/v1/content/post/mobility?locale=fr")
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(after["data"]["title"], "Mobilité");
+
+    for (locale, body, field) in [
+        ("de", json!({"title": "Mobilität"}), "translations.de"),
+        ("en", json!({"title": "Mobility"}), "translations.en"),
+        (
+            "fr",
+            json!({"cover_image_url": "https://example.org/x.png"}),
+            "translations.fr.cover_image_url",
+        ),
+    ] {
+        let body = expect_error(
+            server
+                .admin(Method::PUT, &format!("{path}/translations/{locale}"))
+                .json(&body)
+                .send()
+                .await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(body["error"]["details"][0]["field"], field, "{body}");
+    }
+    let (status, removed) = send(
+        &server,
+        Method::DELETE,
+        &format!("{path}/translations/fr"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(removed["data"]["locales"], json!(["en"]));
+}
