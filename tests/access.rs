@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-use crate::support::{Options, Server, expect_error, expect_refused, json};
+use crate::support::{Options, Server, expect_invalid_field, expect_refused, json};
 
 async fn status_of(request: reqwest::RequestBuilder) -> (u16, Value) {
     json(request.send().await).await
@@ -298,17 +298,7 @@ async fn api_tokens_carry_exactly_their_scopes() {
             "expires_at",
         ),
     ] {
-        let body = expect_error(
-            server
-                .admin(Method::POST, "/tokens")
-                .json(&input)
-                .send()
-                .await,
-            422,
-            "validation_failed",
-        )
-        .await;
-        assert_eq!(body["error"]["details"][0]["field"], field, "{body}");
+        expect_invalid_field(server.admin(Method::POST, "/tokens").json(&input), field).await;
     }
     let soon = (chrono::Utc::now() + chrono::TimeDelta::seconds(2)).to_rfc3339();
     let (status, short_lived) = status_of(

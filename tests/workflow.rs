@@ -8,7 +8,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-use crate::support::{Options, Server, expect_error, expect_refused, header, json};
+use crate::support::{
+    Options, Server, expect_error, expect_invalid_field, expect_refused, header, json,
+};
 
 async fn send(server: &Server, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
     let mut request = server.admin(method, path);
@@ -403,17 +405,13 @@ async fn the_scheduler_publishes_and_unpublishes_on_time_across_a_restart() {
         ),
         (json!({}), "publish_at"),
     ] {
-        let body = expect_error(
+        expect_invalid_field(
             server
                 .admin(Method::POST, &format!("{path}/schedule"))
-                .json(&input)
-                .send()
-                .await,
-            422,
-            "validation_failed",
+                .json(&input),
+            field,
         )
         .await;
-        assert_eq!(body["error"]["details"][0]["field"], field, "{body}");
     }
     // Scheduled, then cancelled: back to a draft.
     let (_, scheduled) = send(
@@ -568,17 +566,13 @@ async fn entries_are_served_in_the_locale_asked_for_with_fallback() {
             "translations.fr.cover_image_url",
         ),
     ] {
-        let body = expect_error(
+        expect_invalid_field(
             server
                 .admin(Method::PUT, &format!("{path}/translations/{locale}"))
-                .json(&body)
-                .send()
-                .await,
-            422,
-            "validation_failed",
+                .json(&body),
+            field,
         )
         .await;
-        assert_eq!(body["error"]["details"][0]["field"], field, "{body}");
     }
     let (status, removed) = send(
         &server,

@@ -311,6 +311,12 @@ pub async fn expect_refused(request: RequestBuilder, status: u16) {
     expect_error(request.send().await, status, code).await;
 }
 
+/// Sends `request` and asserts a 422 `validation_failed` whose first detail names `field`.
+pub async fn expect_invalid_field(request: RequestBuilder, field: &str) {
+    let body = expect_error(request.send().await, 422, "validation_failed").await;
+    assert_eq!(body["error"]["details"][0]["field"], field, "{body}");
+}
+
 /// A response header's value, when it is there and is text.
 pub fn header(response: &Response, name: &str) -> Option<String> {
     response

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::auth::schemes::AdminAuth;
 use crate::error::{ApiError, ErrorCode, ErrorDetail};
-use crate::params::allow_only;
+use crate::params::{self, allow_only};
 use crate::public::ApiTags;
 use crate::state::SharedState;
 
@@ -133,14 +133,7 @@ impl AuditApi {
         page_after: Query<Option<String>>,
     ) -> Result<Json<AuditList>, ApiError> {
         allow_only(request, &PARAMETERS)?;
-        let settings = &self.state.settings;
-        let size = page_size.0.unwrap_or(settings.default_page_size);
-        if !(1..=settings.max_page_size).contains(&size) {
-            return Err(ApiError::new(
-                ErrorCode::InvalidPage,
-                format!("`page[size]` must be from 1 to {}", settings.max_page_size),
-            ));
-        }
+        let size = params::page_size(&self.state.settings, "page[size]", page_size.0)?;
         let query = AuditQuery {
             actor: actor.0,
             action: action.0,

@@ -5,6 +5,7 @@
 use poem::Request;
 
 use crate::error::{ApiError, ErrorCode};
+use crate::state::ApiSettings;
 
 /// Refuses any query parameter not in `allowed`, and any given twice.
 pub fn allow_only(request: &Request, allowed: &[&str]) -> Result<(), ApiError> {
@@ -34,4 +35,18 @@ pub fn allow_only(request: &Request, allowed: &[&str]) -> Result<(), ApiError> {
         }
     }
     Ok(())
+}
+
+/// A page size parameter (`page[size]`, `limit`): the configured default when absent,
+/// else from 1 to `api.max_page_size`.
+pub fn page_size(settings: &ApiSettings, name: &str, given: Option<u64>) -> Result<u64, ApiError> {
+    let size = given.unwrap_or(settings.default_page_size);
+    if (1..=settings.max_page_size).contains(&size) {
+        Ok(size)
+    } else {
+        Err(ApiError::new(
+            ErrorCode::InvalidPage,
+            format!("`{name}` must be from 1 to {}", settings.max_page_size),
+        ))
+    }
 }

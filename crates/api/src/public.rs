@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::envelope;
 use crate::error::{ApiError, ErrorCode};
 use crate::listing::{self, Audience, Found};
-use crate::params::allow_only;
+use crate::params::{self, allow_only};
 use crate::state::SharedState;
 
 #[derive(Tags)]
@@ -165,13 +165,7 @@ impl PublicApi {
     ) -> Result<Json<Value>, ApiError> {
         allow_only(request, &["q", "limit"])?;
         let settings = &self.state.settings;
-        let limit = limit.0.unwrap_or(settings.default_page_size);
-        if !(1..=settings.max_page_size).contains(&limit) {
-            return Err(ApiError::new(
-                ErrorCode::InvalidPage,
-                format!("`limit` must be from 1 to {}", settings.max_page_size),
-            ));
-        }
+        let limit = params::page_size(settings, "limit", limit.0)?;
         let text = q.0.trim();
         if text.is_empty() || text.chars().count() > 200 {
             return Err(ApiError::new(

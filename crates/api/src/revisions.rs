@@ -14,7 +14,7 @@ use crate::auth::schemes::{PreviewAuth, WriteAuth};
 use crate::content;
 use crate::entry_routes::{TaggedEntry, entry_id, existing, expected_revision, respond};
 use crate::error::{ApiError, ErrorCode};
-use crate::params::allow_only;
+use crate::params::{self, allow_only};
 use crate::public::ApiTags;
 use crate::state::SharedState;
 
@@ -113,14 +113,7 @@ impl RevisionsApi {
         page_after: Query<Option<i64>>,
     ) -> Result<Json<Value>, ApiError> {
         allow_only(request, &["page[size]", "page[after]"])?;
-        let settings = &self.state.settings;
-        let size = page_size.0.unwrap_or(settings.default_page_size);
-        if !(1..=settings.max_page_size).contains(&size) {
-            return Err(ApiError::new(
-                ErrorCode::InvalidPage,
-                format!("`page[size]` must be from 1 to {}", settings.max_page_size),
-            ));
-        }
+        let size = params::page_size(&self.state.settings, "page[size]", page_size.0)?;
         let (content_type, entry) = existing(&self.state, &type_id, &id).await?;
         let id = entry_id(&entry);
         // One more than the page, to tell what the oldest listed revision changed.

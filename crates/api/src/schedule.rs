@@ -61,6 +61,39 @@ pub struct ScheduleApi {
     pub state: SharedState,
 }
 
+type Times = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+impl ScheduleApi {
+    /// Stores the publish and unpublish times, and the status `next` gives for the
+    /// entry's current one.
+    async fn set(
+        &self,
+        auth: PublishAuth,
+        type_id: &str,
+        key: &str,
+        (publish_at, unpublish_at): Times,
+        action: &str,
+        next: impl FnOnce(Option<Status>) -> Status,
+    ) -> Result<TaggedEntry, ApiError> {
+        let (content_type, entry) = existing(&self.state, type_id, key).await?;
+        let status = next(status_of(&entry));
+        let actor = auth.0.principal.actor();
+        let entry = self
+            .state
+            .store
+            .schedule(
+                &content_type,
+                &entry_id(&entry),
+                publish_at,
+                unpublish_at,
+                status,
+                Edit::new(&actor, action),
+            )
+            .await?;
+        respond(&self.state, &content_type, entry).await
+    }
+}
+
 #[OpenApi(prefix_path = "/api/v1/admin", tag = "ApiTags::Admin")]
 impl ScheduleApi {
     /// Schedule publishing
@@ -104,27 +137,21 @@ impl ScheduleApi {
                 "must come after publish_at",
             ));
         }
-        let (content_type, entry) = existing(&self.state, &type_id, &id).await?;
-        let status = match status_of(&entry) {
-            Some(Status::Published) => Status::Published,
-            _ if publish_at.is_some() => Status::Scheduled,
-            Some(other) => other,
-            None => Status::Draft,
-        };
-        let actor = auth.0.principal.actor();
-        let entry = self
-            .state
-            .store
-            .schedule(
-                &content_type,
-                &entry_id(&entry),
-                publish_at,
-                unpublish_at,
-                status,
-                Edit::new(&actor, "entry.schedule"),
-            )
-            .await?;
-        respond(&self.state, &content_type, entry).await
+        let times = (publish_at, unpublish_at);
+        self.set(
+            auth,
+            &type_id,
+            &id,
+            times,
+            "entry.schedule",
+            |status| match status {
+                Some(Status::Published) => Status::Published,
+                _ if publish_at.is_some() => Status::Scheduled,
+                Some(other) => other,
+                None => Status::Draft,
+            },
+        )
+        .await
     }
 
     /// Cancel a schedule
@@ -145,24 +172,18 @@ impl ScheduleApi {
         id: Path<String>,
     ) -> Result<TaggedEntry, ApiError> {
         allow_only(request, &[])?;
-        let (content_type, entry) = existing(&self.state, &type_id, &id).await?;
-        let status = match status_of(&entry) {
-            Some(Status::Scheduled) | None => Status::Draft,
-            Some(other) => other,
-        };
-        let actor = auth.0.principal.actor();
-        let entry = self
-            .state
-            .store
-            .schedule(
-                &content_type,
-                &entry_id(&entry),
-                None,
-                None,
-                status,
-                Edit::new(&actor, "entry.unschedule"),
-            )
-            .await?;
-        respond(&self.state, &content_type, entry).await
+        let times = (None, None);
+        self.set(
+            auth,
+            &type_id,
+            &id,
+            times,
+            "entry.unschedule",
+            |status| match status {
+                Some(Status::Scheduled) | None => Status::Draft,
+                Some(other) => other,
+            },
+        )
+        .await
     }
 }
