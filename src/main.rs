@@ -3,6 +3,7 @@
 //! the API description.
 
 mod accounts;
+mod client;
 mod config;
 mod generate;
 mod seed;
@@ -33,6 +34,9 @@ struct Cli {
     /// Configuration file overriding config/default.toml (only the keys it sets).
     #[arg(long, global = true, env = "CIVITAS_CONFIG", value_name = "PATH")]
     config: Option<PathBuf>,
+    /// Client commands: print the server's JSON instead of tables.
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -72,6 +76,12 @@ enum Command {
         #[arg(long, default_value_t = 10_000)]
         posts: usize,
     },
+    /// Print a shell completion script.
+    ///
+    /// Example: civitas completions bash > ~/.local/share/bash-completion/completions/civitas
+    Completions { shell: clap_complete::Shell },
+    #[command(flatten)]
+    Client(client::ClientCommand),
 }
 
 /// Exit code for a configuration or usage problem.
@@ -79,6 +89,15 @@ const EXIT_CONFIG: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli.command {
+        Command::Client(command) => return run_client(command, cli.json),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "civitas", &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
     let config = match config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(error) => {
@@ -110,6 +129,26 @@ fn main() -> ExitCode {
             tracing::error!("{error}");
             eprintln!("error: {error}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Client commands need no server configuration: they talk to a server over HTTP.
+fn run_client(command: client::ClientCommand, json: bool) -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    let outcome = match runtime {
+        Ok(runtime) => runtime.block_on(client::run(command, json)),
+        Err(error) => Err(client::ClientError::Usage(format!(
+            "cannot start the async runtime: {error}"
+        ))),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(error.exit_code())
         }
     }
 }
@@ -159,6 +198,7 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             let state = open_app(&config).await?;
             accounts::run(&state, command).await?;
         }
+        Command::Client(_) | Command::Completions { .. } => {}
         Command::Serve { seed } => {
             let state = open_app(&config).await?;
             if seed {

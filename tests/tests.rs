@@ -8,6 +8,7 @@ mod access;
 mod admin;
 mod audit;
 mod auth;
+mod cli;
 mod config;
 mod fuzz;
 mod openapi;

@@ -1,0 +1,608 @@
+//! The client's commands: connecting, and the daily work on content.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use reqwest::Method;
+use serde_json::{Map, Value, json};
+
+use crate::client::credentials::{self, Saved};
+use crate::client::files;
+use crate::client::http::{Api, ClientError, encode};
+use crate::client::output::{cell, pretty, table};
+
+#[derive(Subcommand)]
+pub enum ClientCommand {
+    /// Connect to a server and save the credentials (owner-only file).
+    ///
+    /// Examples: civitas login --url https://cms.example.org (asks for email and password)
+    ///           civitas login --url https://cms.example.org --token cvt_...
+    Login {
+        #[arg(long)]
+        url: String,
+        /// An API token instead of an email and password.
+        #[arg(long)]
+        token: Option<String>,
+        /// The account's email (asked for when missing).
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// End the session and forget the saved credentials.
+    Logout,
+    /// Who the saved (or CIVITAS_TOKEN) credential belongs to, and what it may do.
+    Whoami,
+    /// List the content types.
+    Types,
+    /// List entries of a type (any status), with the query language.
+    ///
+    /// Example: civitas list post --filter tags[contains]=mobility --sort -published_at --include authors
+    List {
+        #[arg(value_name = "TYPE")]
+        type_id: String,
+        /// `field[op]=value` or `field=value`; repeat for several (ANDed).
+        #[arg(long)]
+        filter: Vec<String>,
+        /// Comma-separated fields, `-` for descending: `-published_at,title`.
+        #[arg(long, allow_hyphen_values = true)]
+        sort: Option<String>,
+        /// References to embed: `authors`, `parent.parent`.
+        #[arg(long)]
+        include: Option<String>,
+        /// Full-text search.
+        #[arg(long)]
+        q: Option<String>,
+        /// Only entries with this status: draft, published, scheduled or archived.
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        page: Option<u64>,
+        #[arg(long)]
+        size: Option<u64>,
+        /// The cursor a previous page printed as `next`.
+        #[arg(long)]
+        after: Option<String>,
+    },
+    /// Show one entry, as JSON or (`--markdown`) as Markdown with front matter.
+    ///
+    /// Example: civitas get page who-we-are --markdown > who-we-are.md
+    Get {
+        #[arg(value_name = "TYPE")]
+        type_id: String,
+        #[arg(value_name = "ID_OR_SLUG")]
+        id: String,
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Create an entry (a draft) from a JSON or Markdown file.
+    ///
+    /// Example: civitas create post --file mobility.md
+    Create {
+        #[arg(value_name = "TYPE")]
+        type_id: String,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Change an entry: replace it from a file, or set single fields.
+    ///
+    /// Examples: civitas update post mobility --file mobility.md
+    ///           civitas update post mobility --set excerpt="Short" --set 'tags=["a","b"]'
+    Update {
+        #[arg(value_name = "TYPE")]
+        type_id: String,
+        #[arg(value_name = "ID_OR_SLUG")]
+        id: String,
+        #[arg(long, conflicts_with = "set")]
+        file: Option<PathBuf>,
+        /// `field=value`; the value is read as JSON when it is JSON, else as text.
+        #[arg(long)]
+        set: Vec<String>,
+    },
+    /// Open an entry in $EDITOR as Markdown; saves on close, and refuses the save if
+    /// someone else changed the entry meanwhile.
+    Edit {
+        #[arg(value_name = "TYPE")]
+        type_id: String,
+        #[arg(value_name = "ID_OR_SLUG")]
+        id: String,
+    },
+    /// Delete an entry for good.
+    Delete {
+        #[arg(value_name = "TYPE")]
+        type_id: String,
+        #[arg(value_name = "ID_OR_SLUG")]
+        id: String,
+    },
+    /// Publish an entry (with its unpublished changes).
+    Publish {
+        #[arg(value_name = "TYPE")]
+        type_id: String,
+        #[arg(value_name = "ID_OR_SLUG")]
+        id: String,
+    },
+    /// Take an entry off the public API.
+    Unpublish {
+        #[arg(value_name = "TYPE")]
+        type_id: String,
+        #[arg(value_name = "ID_OR_SLUG")]
+        id: String,
+    },
+    /// Publish and/or unpublish an entry at a time (RFC 3339), or cancel its schedule.
+    ///
+    /// Example: civitas schedule post mobility --publish-at 2027-01-31T09:00:00Z
+    Schedule {
+        #[arg(value_name = "TYPE")]
+        type_id: String,
+        #[arg(value_name = "ID_OR_SLUG")]
+        id: String,
+        #[arg(long)]
+        publish_at: Option<String>,
+        #[arg(long)]
+        unpublish_at: Option<String>,
+        #[arg(long, conflicts_with_all = ["publish_at", "unpublish_at"])]
+        cancel: bool,
+    },
+    /// List an entry's revisions: number, time, who, changed fields.
+    Revisions {
+        #[arg(value_name = "TYPE")]
+        type_id: String,
+        #[arg(value_name = "ID_OR_SLUG")]
+        id: String,
+    },
+    /// Restore a revision of an entry (as a new revision).
+    ///
+    /// Example: civitas restore post mobility 3
+    Restore {
+        #[arg(value_name = "TYPE")]
+        type_id: String,
+        #[arg(value_name = "ID_OR_SLUG")]
+        id: String,
+        number: i64,
+    },
+}
+
+fn connect() -> Result<Api, ClientError> {
+    let (url, token) = credentials::connection()?;
+    Ok(Api::new(&url, token))
+}
+
+fn entry_path(type_id: &str, id: &str) -> String {
+    format!("/api/v1/admin/content/{}/{}", encode(type_id), encode(id))
+}
+
+/// A `field=value` argument; the value is JSON when it parses as JSON, else text.
+fn assignment(text: &str) -> Result<(String, Value), ClientError> {
+    let (field, value) = text
+        .split_once('=')
+        .ok_or_else(|| ClientError::Usage(format!("`{text}` is not field=value")))?;
+    let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
+    Ok((field.to_owned(), value))
+}
+
+/// `--filter tags[contains]=x` becomes `filter[tags][contains]=x`.
+fn filter_parameter(text: &str) -> Result<String, ClientError> {
+    let (subject, value) = text
+        .split_once('=')
+        .ok_or_else(|| ClientError::Usage(format!("`{text}` is not field[op]=value")))?;
+    let (field, op) = match subject.split_once('[') {
+        Some((field, op)) => (field, Some(op.trim_end_matches(']'))),
+        None => (subject, None),
+    };
+    let mut name = format!("filter[{field}]");
+    if let Some(op) = op {
+        name += &format!("[{op}]");
+    }
+    Ok(format!("{}={}", encode(&name), encode(value)))
+}
+
+fn print_entry(body: &Value, json_output: bool) {
+    let entry = &body["data"];
+    if json_output {
+        println!("{}", pretty(body));
+    } else {
+        println!(
+            "{} {} {} (revision {})",
+            cell(&entry["type"]),
+            cell(&entry["slug"]),
+            cell(&entry["status"]),
+            cell(&entry["revision"])
+        );
+    }
+}
+
+async fn type_definition(api: &Api, type_id: &str) -> Result<Value, ClientError> {
+    api.get(&format!("/api/v1/types/{}", encode(type_id))).await
+}
+
+fn prompt(label: &str) -> Result<String, ClientError> {
+    eprint!("{label}");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| ClientError::Usage(format!("cannot read {label}: {e}")))?;
+    Ok(line.trim().to_owned())
+}
+
+async fn login(
+    url: &str,
+    token: Option<String>,
+    email: Option<String>,
+) -> Result<String, ClientError> {
+    let token = match token {
+        Some(token) => token,
+        None => {
+            let email = match email {
+                Some(email) => email,
+                None => prompt("Email: ")?,
+            };
+            let password = rpassword::prompt_password("Password: ")
+                .map_err(|e| ClientError::Usage(format!("cannot read the password: {e}")))?;
+            let reply = Api::new(url, None)
+                .send(
+                    Method::POST,
+                    "/api/v1/auth/login",
+                    Some(&json!({"email": email, "password": password})),
+                    None,
+                )
+                .await?;
+            cell(&reply.body["data"]["token"])
+        }
+    };
+    let me = Api::new(url, Some(token.clone()))
+        .get("/api/v1/auth/me")
+        .await?;
+    let path = credentials::save(&Saved {
+        url: url.to_owned(),
+        token,
+    })?;
+    Ok(format!(
+        "logged in to {url} as {} (saved in {})",
+        cell(&me["data"]["name"]),
+        path.display()
+    ))
+}
+
+async fn list(
+    api: &Api,
+    type_id: &str,
+    query: Vec<String>,
+    json_output: bool,
+) -> Result<(), ClientError> {
+    let mut path = format!("/api/v1/admin/content/{}", encode(type_id));
+    if !query.is_empty() {
+        path = format!("{path}?{}", query.join("&"));
+    }
+    let body = api.get(&path).await?;
+    if json_output {
+        println!("{}", pretty(&body));
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = body["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let title = e
+                .get("title")
+                .or_else(|| e.get("name"))
+                .unwrap_or(&Value::Null);
+            [&e["id"], &e["slug"], &e["status"], title, &e["updated_at"]]
+                .into_iter()
+                .map(cell)
+                .collect()
+        })
+        .collect();
+    println!(
+        "{}",
+        table(&["id", "slug", "status", "title", "updated"], &rows)
+    );
+    let meta = &body["meta"];
+    eprintln!(
+        "{} of {} entries{}",
+        rows.len(),
+        cell(&meta["total"]),
+        meta["page"]["next"]
+            .as_str()
+            .map(|next| format!("; next page: --after {next}"))
+            .unwrap_or_default()
+    );
+    Ok(())
+}
+
+async fn edit(api: &Api, type_id: &str, id: &str, json_output: bool) -> Result<(), ClientError> {
+    let path = entry_path(type_id, id);
+    let read = api.send(Method::GET, &path, None, None).await?;
+    let definition = type_definition(api, type_id).await?;
+    let entry = read.body["data"].as_object().cloned().unwrap_or_default();
+    let file = std::env::temp_dir().join(format!(
+        "civitas-{type_id}-{}.md",
+        cell(&read.body["data"]["id"])
+    ));
+    let original = files::to_markdown(&entry, &definition)?;
+    std::fs::write(&file, &original)
+        .map_err(|e| ClientError::Usage(format!("cannot write {}: {e}", file.display())))?;
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".into());
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&file)
+        .status()
+        .map_err(|e| ClientError::Usage(format!("cannot start the editor `{editor}`: {e}")))?;
+    if !status.success() {
+        return Err(ClientError::Usage(format!(
+            "the editor exited with {status}; nothing saved"
+        )));
+    }
+    let edited = std::fs::read_to_string(&file).unwrap_or_default();
+    if edited == original {
+        eprintln!("no changes");
+        return Ok(());
+    }
+    let input = files::read_entry(&file, &definition)?;
+    let saved = api
+        .send(
+            Method::PUT,
+            &path,
+            Some(&Value::Object(input)),
+            read.etag.as_deref(),
+        )
+        .await;
+    match saved {
+        Ok(reply) => {
+            let _ = std::fs::remove_file(&file);
+            print_entry(&reply.body, json_output);
+            Ok(())
+        }
+        Err(error) if error.is_stale() => Err(ClientError::Server {
+            status: 412,
+            code: "precondition_failed".into(),
+            message: format!(
+                "someone else changed the entry while you edited it; nothing saved, your version is in {}",
+                file.display()
+            ),
+            details: Vec::new(),
+        }),
+        Err(error) => Err(error),
+    }
+}
+
+/// A POST to one of an entry's action routes: `publish`, `unpublish`, a restore.
+async fn transition(
+    type_id: &str,
+    id: &str,
+    action: &str,
+    json_output: bool,
+) -> Result<(), ClientError> {
+    let path = format!("{}/{action}", entry_path(type_id, id));
+    let reply = connect()?.send(Method::POST, &path, None, None).await?;
+    print_entry(&reply.body, json_output);
+    Ok(())
+}
+
+/// Runs a client command; `json_output` prints the server's JSON instead of tables.
+pub async fn run(command: ClientCommand, json_output: bool) -> Result<(), ClientError> {
+    match command {
+        ClientCommand::Login { url, token, email } => {
+            println!("{}", login(&url, token, email).await?);
+        }
+        ClientCommand::Logout => {
+            if let Some(saved) = credentials::forget()? {
+                let api = Api::new(&saved.url, Some(saved.token.clone()));
+                if saved.token.starts_with("cvs_") {
+                    // The session may be over already; forgetting it is what matters.
+                    let _ = api
+                        .send(Method::POST, "/api/v1/auth/logout", None, None)
+                        .await;
+                }
+            }
+            println!("logged out");
+        }
+        ClientCommand::Whoami => {
+            let me = connect()?.get("/api/v1/auth/me").await?;
+            if json_output {
+                println!("{}", pretty(&me));
+            } else {
+                let data = &me["data"];
+                let grants: Vec<String> = data["grants"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|g| match g["types"].as_array() {
+                        Some(types) => format!(
+                            "{} on {}",
+                            cell(&g["capability"]),
+                            cell(&Value::Array(types.clone()))
+                        ),
+                        None => cell(&g["capability"]),
+                    })
+                    .collect();
+                println!(
+                    "{} ({}{}): {}",
+                    cell(&data["name"]),
+                    cell(&data["kind"]),
+                    data["role"]
+                        .as_str()
+                        .map(|r| format!(", role {r}"))
+                        .unwrap_or_default(),
+                    grants.join("; ")
+                );
+            }
+        }
+        ClientCommand::Types => {
+            let types = connect()?.get("/api/v1/types").await?;
+            if json_output {
+                println!("{}", pretty(&types));
+            } else {
+                let rows: Vec<Vec<String>> = types["data"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|t| {
+                        let fields = t["fields"].as_array().map_or(0, Vec::len);
+                        vec![cell(&t["id"]), cell(&t["label"]), fields.to_string()]
+                    })
+                    .collect();
+                println!("{}", table(&["type", "label", "fields"], &rows));
+            }
+        }
+        ClientCommand::List {
+            type_id,
+            filter,
+            sort,
+            include,
+            q,
+            status,
+            page,
+            size,
+            after,
+        } => {
+            let mut query = filter
+                .iter()
+                .map(|f| filter_parameter(f))
+                .collect::<Result<Vec<_>, _>>()?;
+            let named = [
+                ("sort", sort),
+                ("include", include),
+                ("q", q),
+                ("status", status),
+                ("page[number]", page.map(|n| n.to_string())),
+                ("page[size]", size.map(|n| n.to_string())),
+                ("page[after]", after),
+            ];
+            for (name, value) in named {
+                if let Some(value) = value {
+                    query.push(format!("{}={}", encode(name), encode(&value)));
+                }
+            }
+            list(&connect()?, &type_id, query, json_output).await?;
+        }
+        ClientCommand::Get {
+            type_id,
+            id,
+            markdown,
+        } => {
+            let api = connect()?;
+            let body = api.get(&entry_path(&type_id, &id)).await?;
+            if markdown {
+                let definition = type_definition(&api, &type_id).await?;
+                let entry = body["data"].as_object().cloned().unwrap_or_default();
+                print!("{}", files::to_markdown(&entry, &definition)?);
+            } else {
+                println!("{}", pretty(&body));
+            }
+        }
+        ClientCommand::Create { type_id, file } => {
+            let api = connect()?;
+            let definition = type_definition(&api, &type_id).await?;
+            let entry = files::read_entry(&file, &definition)?;
+            let path = format!("/api/v1/admin/content/{}", encode(&type_id));
+            let reply = api
+                .send(Method::POST, &path, Some(&Value::Object(entry)), None)
+                .await?;
+            print_entry(&reply.body, json_output);
+        }
+        ClientCommand::Update {
+            type_id,
+            id,
+            file,
+            set,
+        } => {
+            let api = connect()?;
+            let path = entry_path(&type_id, &id);
+            let reply = match file {
+                Some(file) => {
+                    let definition = type_definition(&api, &type_id).await?;
+                    let entry = files::read_entry(&file, &definition)?;
+                    api.send(Method::PUT, &path, Some(&Value::Object(entry)), None)
+                        .await?
+                }
+                None if set.is_empty() => {
+                    return Err(ClientError::Usage(
+                        "give --file or at least one --set".into(),
+                    ));
+                }
+                None => {
+                    let patch: Map<String, Value> = set
+                        .iter()
+                        .map(|s| assignment(s))
+                        .collect::<Result<_, _>>()?;
+                    api.send(Method::PATCH, &path, Some(&Value::Object(patch)), None)
+                        .await?
+                }
+            };
+            print_entry(&reply.body, json_output);
+        }
+        ClientCommand::Edit { type_id, id } => {
+            edit(&connect()?, &type_id, &id, json_output).await?
+        }
+        ClientCommand::Delete { type_id, id } => {
+            connect()?
+                .send(Method::DELETE, &entry_path(&type_id, &id), None, None)
+                .await?;
+            println!("deleted {type_id} {id}");
+        }
+        ClientCommand::Publish { type_id, id } => {
+            transition(&type_id, &id, "publish", json_output).await?
+        }
+        ClientCommand::Unpublish { type_id, id } => {
+            transition(&type_id, &id, "unpublish", json_output).await?
+        }
+        ClientCommand::Schedule {
+            type_id,
+            id,
+            publish_at,
+            unpublish_at,
+            cancel,
+        } => {
+            let path = format!("{}/schedule", entry_path(&type_id, &id));
+            let api = connect()?;
+            let reply = if cancel {
+                api.send(Method::DELETE, &path, None, None).await?
+            } else {
+                let mut body = Map::new();
+                if let Some(at) = publish_at {
+                    body.insert("publish_at".into(), Value::String(at));
+                }
+                if let Some(at) = unpublish_at {
+                    body.insert("unpublish_at".into(), Value::String(at));
+                }
+                api.send(Method::POST, &path, Some(&Value::Object(body)), None)
+                    .await?
+            };
+            print_entry(&reply.body, json_output);
+        }
+        ClientCommand::Revisions { type_id, id } => {
+            let path = format!("{}/revisions", entry_path(&type_id, &id));
+            let body = connect()?.get(&path).await?;
+            if json_output {
+                println!("{}", pretty(&body));
+            } else {
+                let rows: Vec<Vec<String>> = body["data"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|r| {
+                        [&r["number"], &r["at"], &r["actor"], &r["changed"]]
+                            .into_iter()
+                            .map(cell)
+                            .collect()
+                    })
+                    .collect();
+                println!("{}", table(&["revision", "at", "by", "changed"], &rows));
+            }
+        }
+        ClientCommand::Restore {
+            type_id,
+            id,
+            number,
+        } => {
+            let action = format!("revisions/{number}/restore");
+            transition(&type_id, &id, &action, json_output).await?
+        }
+    }
+    Ok(())
+}

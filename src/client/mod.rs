@@ -1,0 +1,12 @@
+//! `civitas` as an admin client: commands that work over the admin HTTP API, so they
+//! manage any deployed server, not only a local database. Exit codes: 0 done, 1 the
+//! server said no (the message shows its error code), 2 a usage or connection problem.
+
+mod commands;
+mod credentials;
+mod files;
+mod http;
+mod output;
+
+pub use commands::{ClientCommand, run};
+pub use http::ClientError;
