@@ -268,3 +268,198 @@ fn completions_and_help_cover_every_command() {
         .expect("runs");
     assert!(stdout(&help).contains("Examples:"), "{}", stdout(&help));
 }
+
+/// Every file under `dir`, by relative path, with its text.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        for entry in fs::read_dir(&path).expect("readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(dir)
+                    .expect("inside")
+                    .display()
+                    .to_string();
+                files.insert(name, fs::read_to_string(&path).expect("text"));
+            }
+        }
+    }
+    files
+}
+
+#[tokio::test]
+async fn a_site_moves_to_another_server_with_export_and_import() {
+    let source = Server::start_with(
+        crate::plugins::with_plugins("plugins"),
+        TempDir::new().expect("dir"),
+    )
+    .await;
+    // A published post with unpublished changes, an archived one and a scheduled one.
+    let post = |title: &str| serde_json::json!({"title": title, "body": "Text.", "authors": ["john-marwel"]});
+    for (title, then) in [
+        ("Changed later", "publish"),
+        ("Old news", "archive"),
+        ("Coming", "schedule"),
+    ] {
+        let (status, made) = crate::support::json(
+            source
+                .admin(reqwest::Method::POST, "/content/post")
+                .json(&post(title))
+                .send()
+                .await,
+        )
+        .await;
+        assert_eq!(status, 201, "{made}");
+        let path = format!("/content/post/{}", made["data"]["id"].as_str().expect("id"));
+        let request = source.admin(reqwest::Method::POST, &format!("{path}/{then}"));
+        let request = if then == "schedule" {
+            request.json(&serde_json::json!({"publish_at": "2999-01-01T00:00:00Z"}))
+        } else {
+            request
+        };
+        assert!(
+            request
+                .send()
+                .await
+                .expect("response")
+                .status()
+                .is_success()
+        );
+        if title == "Changed later" {
+            let patched = source
+                .admin(reqwest::Method::PATCH, &path)
+                .json(&serde_json::json!({"excerpt": "Not yet public"}))
+                .send()
+                .await;
+            assert!(patched.expect("response").status().is_success());
+        }
+    }
+    let home = TempDir::new().expect("home");
+    let exported = home.path().join("site");
+    let reader = source.create_token(&["preview"]).await;
+    let site = exported.to_str().expect("path");
+    let printed = ok(client(
+        home.path(),
+        &source,
+        Some(&reader),
+        &["export", site],
+    ));
+    assert!(printed.contains("exported"), "{printed}");
+    let first = tree(&exported);
+    assert!(
+        first.contains_key("types/study.json") && first.contains_key("content/page/who-we-are.md"),
+        "{:?}",
+        first.keys()
+    );
+    let changed = &first["content/post/changed-later.md"];
+    assert!(
+        changed.contains("published_version:") && changed.contains("Not yet public"),
+        "{changed}"
+    );
+    assert!(first["content/page/who-we-are.md"].contains("Qui sommes-nous"));
+    assert!(
+        first["content/post/changed-later.md"].contains("- john-marwel"),
+        "references are slugs"
+    );
+
+    let target = Server::start_with(
+        crate::support::Options {
+            seed: false,
+            ..crate::plugins::with_plugins("plugins")
+        },
+        TempDir::new().expect("dir"),
+    )
+    .await;
+    let writer = target.create_token(&["preview", "write", "publish"]).await;
+    let dry = ok(client(
+        home.path(),
+        &target,
+        Some(&writer),
+        &["import", site, "--dry-run"],
+    ));
+    assert!(
+        dry.contains("create post/changed-later") && dry.contains("0 updated, 0 unchanged"),
+        "{dry}"
+    );
+    let (_, nothing) = crate::support::json(
+        target
+            .admin(reqwest::Method::GET, "/content/post")
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(nothing["meta"]["total"], 0, "a dry run writes nothing");
+
+    let done = ok(client(
+        home.path(),
+        &target,
+        Some(&writer),
+        &["import", site],
+    ));
+    assert!(done.contains("0 updated, 0 unchanged"), "{done}");
+    let again = home.path().join("again");
+    ok(client(
+        home.path(),
+        &target,
+        Some(&writer),
+        &["export", again.to_str().expect("path")],
+    ));
+    assert_eq!(
+        first,
+        tree(&again),
+        "export, import, export gives identical files"
+    );
+    let (_, public) = crate::support::json(
+        target
+            .get("/api/v1/content/post/changed-later")
+            .send()
+            .await,
+    )
+    .await;
+    assert!(
+        public["data"]["excerpt"].is_null(),
+        "the unpublished change stays unpublished: {public}"
+    );
+
+    let twice = ok(client(
+        home.path(),
+        &target,
+        Some(&writer),
+        &["import", site],
+    ));
+    assert!(twice.contains("0 created, 0 updated"), "{twice}");
+
+    // A bad file stops the import before anything is written, naming file and field.
+    let page = exported.join("content/page/who-we-are.md");
+    fs::write(
+        &page,
+        first["content/page/who-we-are.md"].replace("order: 1", "order: many"),
+    )
+    .expect("write");
+    fs::write(
+        exported.join("content/post/new-one.md"),
+        "---\nslug: new-one\ntitle: New\n---\nBody.\n",
+    )
+    .expect("write");
+    let refused = client(home.path(), &target, Some(&writer), &["import", site]);
+    assert_eq!(refused.status.code(), Some(1));
+    let message = stderr(&refused);
+    assert!(
+        message.contains("who-we-are.md") && message.contains("order"),
+        "{message}"
+    );
+    assert_eq!(
+        target
+            .admin(reqwest::Method::GET, "/content/post/new-one")
+            .send()
+            .await
+            .expect("response")
+            .status()
+            .as_u16(),
+        404
+    );
+}

@@ -11,6 +11,7 @@ use crate::client::credentials::{self, Saved};
 use crate::client::files;
 use crate::client::http::{Api, ClientError, encode};
 use crate::client::output::{cell, pretty, table};
+use crate::client::transfer;
 
 #[derive(Subcommand)]
 pub enum ClientCommand {
@@ -149,6 +150,22 @@ pub enum ClientCommand {
         #[arg(value_name = "ID_OR_SLUG")]
         id: String,
     },
+    /// Write the whole site (types, and every entry in every status and locale) as one
+    /// file per entry under DIR.
+    ///
+    /// Example: civitas export site/
+    Export { dir: PathBuf },
+    /// Load a tree written by `export` into this server: creates what it lacks, updates
+    /// what differs, leaves the rest. Every file is checked first; a bad one stops the
+    /// import before anything is written.
+    ///
+    /// Example: civitas import site/ --dry-run
+    Import {
+        dir: PathBuf,
+        /// Only say what would be created and updated.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Restore a revision of an entry (as a new revision).
     ///
     /// Example: civitas restore post mobility 3
@@ -210,8 +227,12 @@ fn print_entry(body: &Value, json_output: bool) {
     }
 }
 
+/// A type's definition (its fields), as `GET /api/v1/types/{type}` gives it.
 async fn type_definition(api: &Api, type_id: &str) -> Result<Value, ClientError> {
-    api.get(&format!("/api/v1/types/{}", encode(type_id))).await
+    let body = api
+        .get(&format!("/api/v1/types/{}", encode(type_id)))
+        .await?;
+    Ok(body["data"].clone())
 }
 
 fn prompt(label: &str) -> Result<String, ClientError> {
@@ -594,6 +615,12 @@ pub async fn run(command: ClientCommand, json_output: bool) -> Result<(), Client
                     .collect();
                 println!("{}", table(&["revision", "at", "by", "changed"], &rows));
             }
+        }
+        ClientCommand::Export { dir } => {
+            println!("{}", transfer::export(&connect()?, &dir).await?);
+        }
+        ClientCommand::Import { dir, dry_run } => {
+            println!("{}", transfer::import(&connect()?, &dir, dry_run).await?);
         }
         ClientCommand::Restore {
             type_id,

@@ -9,7 +9,7 @@ use crate::client::http::ClientError;
 
 /// The type's main rich-text field: the first one, which a Markdown file's body fills.
 pub fn main_rich_text(definition: &Value) -> Option<String> {
-    definition["data"]["fields"]
+    definition["fields"]
         .as_array()?
         .iter()
         .find(|f| f["kind"] == "rich_text")
@@ -61,11 +61,10 @@ pub fn parse_markdown(text: &str, definition: &Value) -> Result<Map<String, Valu
             Err(e) => return Err(format!("the front matter is not valid YAML: {e}")),
         }
     };
-    let body = body.trim_start_matches('\n');
     if !body.trim().is_empty() {
         let field = main_rich_text(definition)
             .ok_or("the type has no rich-text field for the Markdown body")?;
-        entry.insert(field, Value::String(body.to_owned()));
+        entry.insert(field, Value::String(body));
     }
     Ok(entry)
 }
@@ -101,7 +100,7 @@ mod tests {
     use serde_json::json;
 
     fn post_type() -> Value {
-        json!({"data": {"fields": [{"name": "title", "kind": "text"}, {"name": "body", "kind": "rich_text"}]}})
+        json!({"fields": [{"name": "title", "kind": "text"}, {"name": "body", "kind": "rich_text"}]})
     }
 
     #[test]

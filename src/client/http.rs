@@ -15,6 +15,9 @@ pub enum ClientError {
         message: String,
         details: Vec<String>,
     },
+    /// Files the server's checks (or the import's own) refused.
+    #[error("{0}")]
+    Rejected(String),
     #[error("{0}")]
     Usage(String),
     #[error("cannot reach the server: {0}")]
@@ -28,7 +31,7 @@ fn details_suffix(details: &[String]) -> String {
 impl ClientError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            ClientError::Server { .. } => 1,
+            ClientError::Server { .. } | ClientError::Rejected(_) => 1,
             ClientError::Usage(_) | ClientError::Connection(_) => 2,
         }
     }

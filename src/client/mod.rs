@@ -7,6 +7,8 @@ mod credentials;
 mod files;
 mod http;
 mod output;
+mod portable;
+mod transfer;
 
 pub use commands::{ClientCommand, run};
 pub use http::ClientError;

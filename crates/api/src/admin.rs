@@ -1,6 +1,7 @@
 //! Admin routes: create, read, change, publish and delete entries of any status.
 
-use civitas_core::Status;
+use civitas_core::definition::TypeDefinition;
+use civitas_core::{Status, WriteMode};
 use civitas_store::Edit;
 use poem::Request;
 use poem_openapi::param::{Path, Query};
@@ -9,7 +10,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use serde_json::Value;
 
 use crate::auth::schemes::{PreviewAuth, PublishAuth, WriteAuth};
-use crate::content::{self, body_object};
+use crate::content::{self, References, body_object};
 use crate::entry_routes::{TaggedEntry, entry_id, existing, expected_revision, respond, tagged};
 use crate::envelope;
 use crate::error::ApiError;
@@ -123,6 +124,60 @@ impl AdminApi {
             Json(envelope::one(Value::Object(entry))),
             location,
         ))
+    }
+
+    /// List content types with every field
+    ///
+    /// As `GET /api/v1/types`, private fields included: what an editor (or an export)
+    /// needs to know of each type.
+    #[oai(path = "/types", method = "get", operation_id = "adminListTypes")]
+    async fn list_types(
+        &self,
+        _auth: PreviewAuth,
+        request: &Request,
+    ) -> Result<Json<Value>, ApiError> {
+        allow_only(request, &[])?;
+        let types: Vec<Value> = self
+            .state
+            .registry()
+            .iter()
+            .map(|t| serde_json::to_value(TypeDefinition::from(t.as_ref())).unwrap_or(Value::Null))
+            .collect();
+        Ok(Json(envelope::one(types)))
+    }
+
+    /// Check an entry without storing it
+    ///
+    /// Runs the type's rules on a body as a create would, and stores nothing: 200
+    /// `{"data": {"valid": true}}`, or 422 with every problem. References are not looked
+    /// up and plugin hooks do not run (they may read what references point to), so a
+    /// batch whose references point into itself can be checked before any of it is
+    /// written (`civitas import`).
+    #[oai(
+        path = "/content/:type_id/validate",
+        method = "post",
+        operation_id = "validateEntry"
+    )]
+    async fn validate_entry(
+        &self,
+        _auth: WriteAuth,
+        request: &Request,
+        /// Content type id, e.g. `post`.
+        type_id: Path<String>,
+        body: Json<Value>,
+    ) -> Result<Json<Value>, ApiError> {
+        allow_only(request, &[])?;
+        let content_type = self.state.content_type(&type_id)?;
+        let input = body_object(body.0)?;
+        content::checked(
+            &self.state,
+            &content_type,
+            input,
+            WriteMode::Create,
+            References::Skip,
+        )
+        .await?;
+        Ok(Json(envelope::one(serde_json::json!({"valid": true}))))
     }
 
     /// Get an entry of any status

@@ -22,6 +22,16 @@ pub fn body_object(body: Value) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
+/// Whether a check looks up the entries references name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum References {
+    /// Resolve them (slugs to ids) and refuse missing ones: every write.
+    Resolve,
+    /// Leave them as given, and skip plugin hooks (which may read what references point
+    /// to): checking a batch whose references point into the batch itself.
+    Skip,
+}
+
 /// Schema constraints and references; every problem with the entry at once (inner
 /// error), or a server fault (outer error).
 async fn schema_checked(
@@ -29,13 +39,19 @@ async fn schema_checked(
     content_type: &ContentType,
     input: &Map<String, Value>,
     mode: WriteMode,
+    references: References,
 ) -> Result<Result<Document, Vec<civitas_core::FieldError>>, ApiError> {
     let (mut document, mut errors) = validate_all(content_type, input, mode);
-    match state
-        .store
-        .resolve_references(content_type, &mut document)
-        .await
-    {
+    let resolved = match references {
+        References::Resolve => {
+            state
+                .store
+                .resolve_references(content_type, &mut document)
+                .await
+        }
+        References::Skip => Ok(()),
+    };
+    match resolved {
         Ok(()) => {}
         Err(StoreError::Invalid(missing)) => errors.extend(missing),
         // A database fault is the server's problem, not the entry's: 500, not 422.
@@ -51,18 +67,20 @@ async fn schema_checked(
 /// The checks of a write, in order: the schema's constraints, then the owning plugin's
 /// `validate`, then its `before-save`, whose result is checked against the schema again
 /// (a plugin cannot store what the schema forbids).
-async fn checked(
+pub async fn checked(
     state: &AppState,
     content_type: &ContentType,
     input: Map<String, Value>,
     mode: WriteMode,
+    references: References,
 ) -> Result<Document, ApiError> {
     state.settings.locales.check_translations(&input)?;
-    let document = schema_checked(state, content_type, &input, mode)
+    let document = schema_checked(state, content_type, &input, mode, references)
         .await?
         .map_err(ApiError::validation)?;
-    let Some(plugin) = state.plugins.owner_of(&content_type.id) else {
-        return Ok(document);
+    let plugin = match state.plugins.owner_of(&content_type.id) {
+        Some(plugin) if references == References::Resolve => plugin,
+        _ => return Ok(document),
     };
     let entry = Value::Object(input);
     let issues = state
@@ -88,7 +106,7 @@ async fn checked(
             ));
         }
     };
-    schema_checked(state, content_type, &saved, mode)
+    schema_checked(state, content_type, &saved, mode, references)
         .await?
         .map_err(|errors| {
             let problems: Vec<String> = errors
@@ -161,7 +179,14 @@ pub async fn create(
     input: Map<String, Value>,
     actor: &Actor,
 ) -> Result<Entry, ApiError> {
-    let document = checked(state, content_type, input, WriteMode::Create).await?;
+    let document = checked(
+        state,
+        content_type,
+        input,
+        WriteMode::Create,
+        References::Resolve,
+    )
+    .await?;
     Ok(state.store.create(content_type, document, actor).await?)
 }
 
@@ -173,7 +198,14 @@ pub async fn replace(
     input: Map<String, Value>,
     edit: Edit<'_>,
 ) -> Result<Entry, ApiError> {
-    let document = checked(state, content_type, input, WriteMode::Replace).await?;
+    let document = checked(
+        state,
+        content_type,
+        input,
+        WriteMode::Replace,
+        References::Resolve,
+    )
+    .await?;
     Ok(state
         .store
         .replace(content_type, existing, &document, edit)
