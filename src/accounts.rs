@@ -37,6 +37,8 @@ pub enum UserCommand {
         password_stdin: bool,
     },
     /// List accounts: email, role, whether disabled.
+    ///
+    /// Example: civitas user list
     List,
 }
 

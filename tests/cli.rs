@@ -77,6 +77,34 @@ async fn login_saves_owner_only_credentials_and_logout_forgets_them() {
         .env("XDG_CONFIG_HOME", home.path().join("config"));
     ok(logout.output().expect("runs"));
     assert!(!saved.exists());
+
+    // With an email and password, the session is what is saved.
+    server.create_user("editor@example.org", "editor").await;
+    let mut child = civitas(home.path())
+        .args([
+            "login",
+            "--url",
+            &server.base,
+            "--email",
+            "editor@example.org",
+            "--password-stdin",
+        ])
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{}\n", crate::support::PASSWORD).as_bytes())
+        .expect("password");
+    let printed = ok(child.wait_with_output().expect("finishes"));
+    assert!(printed.contains("as editor@example.org"), "{printed}");
+    assert!(fs::read_to_string(&saved).expect("saved").contains("cvs_"));
 }
 
 #[tokio::test]
@@ -151,9 +179,21 @@ async fn an_editor_does_the_daily_work_from_the_terminal() {
         serde_json::json!(["mobility", "lisbon"])
     );
 
+    let scheduled = ok(run(&[
+        "schedule",
+        "post",
+        "mobility-in-lisbon",
+        "--unpublish-at",
+        "2999-01-01T00:00:00Z",
+    ]));
+    assert!(scheduled.contains("published"), "{scheduled}");
+    ok(run(&["schedule", "post", "mobility-in-lisbon", "--cancel"]));
     let revisions = ok(run(&["revisions", "post", "mobility-in-lisbon"]));
     assert!(
-        revisions.lines().nth(1).is_some_and(|l| l.starts_with('3')),
+        revisions
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with('5') && l.ends_with("scheduled_unpublish_at")),
         "{revisions}"
     );
     let restored = ok(run(&[

@@ -28,12 +28,21 @@ pub enum ClientCommand {
         /// The account's email (asked for when missing).
         #[arg(long)]
         email: Option<String>,
+        /// Read the password from the first line of standard input instead of asking.
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// End the session and forget the saved credentials.
+    ///
+    /// Example: civitas logout
     Logout,
     /// Who the saved (or CIVITAS_TOKEN) credential belongs to, and what it may do.
+    ///
+    /// Example: civitas whoami
     Whoami,
     /// List the content types.
+    ///
+    /// Example: civitas types --json
     Types,
     /// List entries of a type (any status), with the query language.
     ///
@@ -101,6 +110,8 @@ pub enum ClientCommand {
     },
     /// Open an entry in $EDITOR as Markdown; saves on close, and refuses the save if
     /// someone else changed the entry meanwhile.
+    ///
+    /// Example: EDITOR=nano civitas edit page who-we-are
     Edit {
         #[arg(value_name = "TYPE")]
         type_id: String,
@@ -108,6 +119,8 @@ pub enum ClientCommand {
         id: String,
     },
     /// Delete an entry for good.
+    ///
+    /// Example: civitas delete post mobility-in-lisbon
     Delete {
         #[arg(value_name = "TYPE")]
         type_id: String,
@@ -115,6 +128,8 @@ pub enum ClientCommand {
         id: String,
     },
     /// Publish an entry (with its unpublished changes).
+    ///
+    /// Example: civitas publish post mobility-in-lisbon
     Publish {
         #[arg(value_name = "TYPE")]
         type_id: String,
@@ -122,6 +137,8 @@ pub enum ClientCommand {
         id: String,
     },
     /// Take an entry off the public API.
+    ///
+    /// Example: civitas unpublish post mobility-in-lisbon
     Unpublish {
         #[arg(value_name = "TYPE")]
         type_id: String,
@@ -144,6 +161,8 @@ pub enum ClientCommand {
         cancel: bool,
     },
     /// List an entry's revisions: number, time, who, changed fields.
+    ///
+    /// Example: civitas revisions page who-we-are
     Revisions {
         #[arg(value_name = "TYPE")]
         type_id: String,
@@ -249,6 +268,7 @@ async fn login(
     url: &str,
     token: Option<String>,
     email: Option<String>,
+    password_stdin: bool,
 ) -> Result<String, ClientError> {
     let token = match token {
         Some(token) => token,
@@ -257,8 +277,12 @@ async fn login(
                 Some(email) => email,
                 None => prompt("Email: ")?,
             };
-            let password = rpassword::prompt_password("Password: ")
-                .map_err(|e| ClientError::Usage(format!("cannot read the password: {e}")))?;
+            let password = if password_stdin {
+                prompt("")?
+            } else {
+                rpassword::prompt_password("Password: ")
+                    .map_err(|e| ClientError::Usage(format!("cannot read the password: {e}")))?
+            };
             let reply = Api::new(url, None)
                 .send(
                     Method::POST,
@@ -407,8 +431,13 @@ async fn transition(
 /// Runs a client command; `json_output` prints the server's JSON instead of tables.
 pub async fn run(command: ClientCommand, json_output: bool) -> Result<(), ClientError> {
     match command {
-        ClientCommand::Login { url, token, email } => {
-            println!("{}", login(&url, token, email).await?);
+        ClientCommand::Login {
+            url,
+            token,
+            email,
+            password_stdin,
+        } => {
+            println!("{}", login(&url, token, email, password_stdin).await?);
         }
         ClientCommand::Logout => {
             if let Some(saved) = credentials::forget()? {

@@ -24,6 +24,8 @@ fn compared_fields(content_type: &ContentType) -> Vec<&str> {
         SystemField::Slug,
         SystemField::Status,
         SystemField::PublishedAt,
+        SystemField::ScheduledPublishAt,
+        SystemField::ScheduledUnpublishAt,
     ]
     .into_iter()
     .map(|field| field.name())
