@@ -231,6 +231,13 @@ async fn an_editor_does_the_daily_work_from_the_terminal() {
     );
 }
 
+async fn page_now(server: &Server) -> Value {
+    let path = "/content/page/who-we-are";
+    let (_, page) =
+        crate::support::json(server.admin(reqwest::Method::GET, path).send().await).await;
+    page["data"].clone()
+}
+
 #[tokio::test]
 async fn edit_saves_on_close_and_refuses_a_stale_save() {
     let server = Server::start().await;
@@ -242,22 +249,18 @@ async fn edit_saves_on_close_and_refuses_a_stale_save() {
         "#!/bin/sh\nsed -i 's/^title: .*/title: Edited in vi/' \"$1\"\n",
     )
     .expect("editor");
-    let mut command = civitas(home.path());
-    command
-        .args(["edit", "page", "who-we-are"])
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("CIVITAS_URL", &server.base)
-        .env("CIVITAS_TOKEN", &token)
-        .env("EDITOR", format!("sh {}", editor.display()));
-    ok(command.output().expect("runs"));
-    let (_, page) = crate::support::json(
-        server
-            .admin(reqwest::Method::GET, "/content/page/who-we-are")
-            .send()
-            .await,
-    )
-    .await;
-    assert_eq!(page["data"]["title"], "Edited in vi");
+    let edit_with = |script: &Path| {
+        civitas(home.path())
+            .args(["edit", "page", "who-we-are"])
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("CIVITAS_URL", &server.base)
+            .env("CIVITAS_TOKEN", &token)
+            .env("EDITOR", format!("sh {}", script.display()))
+            .output()
+            .expect("runs")
+    };
+    ok(edit_with(&editor));
+    assert_eq!(page_now(&server).await["title"], "Edited in vi");
 
     // Someone else saves while the editor is open: the save is refused, the edit kept.
     let racing = home.path().join("racing.sh");
@@ -268,29 +271,16 @@ async fn edit_saves_on_close_and_refuses_a_stale_save() {
         env!("CARGO_BIN_EXE_civitas")
     );
     fs::write(&racing, other).expect("editor");
-    let mut command = civitas(home.path());
-    command
-        .args(["edit", "page", "who-we-are"])
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("CIVITAS_URL", &server.base)
-        .env("CIVITAS_TOKEN", &token)
-        .env("EDITOR", format!("sh {}", racing.display()));
-    let refused = command.output().expect("runs");
+    let refused = edit_with(&racing);
     assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
     assert!(
         stderr(&refused).contains("precondition_failed"),
         "{}",
         stderr(&refused)
     );
-    let (_, page) = crate::support::json(
-        server
-            .admin(reqwest::Method::GET, "/content/page/who-we-are")
-            .send()
-            .await,
-    )
-    .await;
-    assert_eq!(page["data"]["title"], "Edited in vi");
-    assert_eq!(page["data"]["summary"], "Meanwhile");
+    let page = page_now(&server).await;
+    assert_eq!(page["title"], "Edited in vi");
+    assert_eq!(page["summary"], "Meanwhile");
 }
 
 #[test]
