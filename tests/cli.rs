@@ -492,4 +492,32 @@ async fn a_site_moves_to_another_server_with_export_and_import() {
             .as_u16(),
         404
     );
+
+    // A refusal only a plugin can make comes while writing: what was written is undone.
+    fs::write(&page, &first["content/page/who-we-are.md"]).expect("write");
+    let study = exported.join("content/study/northbridge-smart-street-lighting.md");
+    let text = fs::read_to_string(&study).expect("study");
+    let year = text
+        .lines()
+        .find(|l| l.starts_with("year:"))
+        .expect("a year")
+        .to_owned();
+    fs::write(&study, text.replace(&year, "year: 1900")).expect("write");
+    let refused = client(home.path(), &target, Some(&writer), &["import", site]);
+    assert_eq!(refused.status.code(), Some(1));
+    let message = stderr(&refused);
+    assert!(
+        message.contains("year_out_of_range") || message.contains("year"),
+        "{message}"
+    );
+    assert!(message.contains("rolled back"), "{message}");
+    let gone = target
+        .admin(reqwest::Method::GET, "/content/post/new-one")
+        .send()
+        .await;
+    assert_eq!(
+        gone.expect("response").status().as_u16(),
+        404,
+        "the new post was undone"
+    );
 }

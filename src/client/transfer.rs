@@ -366,14 +366,25 @@ pub async fn import(api: &Api, dir: &Path, dry_run: bool) -> Result<String, Clie
         return Ok(summary);
     }
     let bar = bar(plan.len(), "importing");
+    let mut written: Vec<(&Item, String)> = Vec::new();
     for (item, action) in &plan {
         if *action != "unchanged" {
-            apply(
-                api,
-                item,
-                current.get(&(item.type_id.clone(), item.slug.clone())),
-            )
-            .await?;
+            let before = current.get(&(item.type_id.clone(), item.slug.clone()));
+            match apply(api, item, before).await {
+                Ok(id) => written.push((item, id)),
+                Err(error) => {
+                    bar.finish_and_clear();
+                    let file = dir
+                        .join("content")
+                        .join(&item.type_id)
+                        .join(file_name(&definitions[&item.type_id], &item.slug));
+                    let undone = roll_back(api, &written, &current).await;
+                    return Err(ClientError::Rejected(format!(
+                        "nothing imported: {}: {error}\n{undone}",
+                        file.display()
+                    )));
+                }
+            }
         }
         bar.inc(1);
     }
@@ -381,12 +392,56 @@ pub async fn import(api: &Api, dir: &Path, dry_run: bool) -> Result<String, Clie
     Ok(summary)
 }
 
-/// Brings one entry on the server to what the file says: its fields, then its status.
+/// Undoes the writes of an import that failed part way: entries it created are deleted,
+/// entries it changed are brought back to what they were. Says how that went.
+async fn roll_back(
+    api: &Api,
+    written: &[(&Item, String)],
+    before: &HashMap<(String, String), Map<String, Value>>,
+) -> String {
+    let mut failures = Vec::new();
+    for (item, id) in written.iter().rev() {
+        let base = format!("/api/v1/admin/content/{}", encode(&item.type_id));
+        let undone = match before.get(&(item.type_id.clone(), item.slug.clone())) {
+            None => api
+                .send(
+                    Method::DELETE,
+                    &format!("{base}/{}", encode(id)),
+                    None,
+                    None,
+                )
+                .await
+                .map(|_| ()),
+            Some(old) => {
+                let old = Item {
+                    type_id: item.type_id.clone(),
+                    slug: item.slug.clone(),
+                    entry: old.clone(),
+                };
+                apply(api, &old, Some(&item.entry)).await.map(|_| ())
+            }
+        };
+        if let Err(error) = undone {
+            failures.push(format!("  {}/{}: {error}", item.type_id, item.slug));
+        }
+    }
+    if failures.is_empty() {
+        format!(
+            "the {} entries written before it were rolled back",
+            written.len()
+        )
+    } else {
+        format!("rolling back failed for:\n{}", failures.join("\n"))
+    }
+}
+
+/// Brings one entry on the server to what the file says: its fields, then its status;
+/// answers with the entry's id.
 async fn apply(
     api: &Api,
     item: &Item,
     current: Option<&Map<String, Value>>,
-) -> Result<(), ClientError> {
+) -> Result<String, ClientError> {
     let base = format!("/api/v1/admin/content/{}", encode(&item.type_id));
     let path = format!("{base}/{}", encode(&item.slug));
     let entry = &item.entry;
@@ -404,8 +459,11 @@ async fn apply(
         Some(_) => api.send(Method::PUT, &path, Some(&body), None).await?,
     };
     // By id from here on: the write may have changed the slug.
-    let id = written.body["data"]["id"].as_str().unwrap_or_default();
-    let path = format!("{base}/{}", encode(id));
+    let id = written.body["data"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let path = format!("{base}/{}", encode(&id));
     if entry.contains_key("published_version") {
         api.send(Method::POST, &format!("{path}/publish"), None, None)
             .await?;
@@ -438,14 +496,16 @@ async fn apply(
     .into_iter()
     .filter_map(|(key, field)| Some((key.to_owned(), entry.get(field)?.clone())))
     .collect();
+    let was_scheduled = current.is_some_and(|c| {
+        c.contains_key("scheduled_publish_at") || c.contains_key("scheduled_unpublish_at")
+    });
     if !schedule.is_empty() {
-        api.send(
-            Method::POST,
-            &format!("{path}/schedule"),
-            Some(&json!(schedule)),
-            None,
-        )
-        .await?;
+        let body = json!(schedule);
+        api.send(Method::POST, &format!("{path}/schedule"), Some(&body), None)
+            .await?;
+    } else if was_scheduled {
+        api.send(Method::DELETE, &format!("{path}/schedule"), None, None)
+            .await?;
     }
-    Ok(())
+    Ok(id)
 }
