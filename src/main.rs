@@ -57,6 +57,8 @@ enum Command {
     /// afterwards admins use /api/v1/admin/users).
     ///
     /// With embedded storage, run it while no server uses the same data directory.
+    ///
+    /// Example: civitas user create --email ada@example.org --role admin
     User {
         #[command(subcommand)]
         command: accounts::UserCommand,
@@ -64,8 +66,12 @@ enum Command {
     /// Load the demo content into the configured storage, then exit. Idempotent.
     ///
     /// With embedded storage, run it while no server uses the same data directory.
+    ///
+    /// Example: CIVITAS_STORAGE__URL=surrealkv://site-data civitas seed
     Seed,
     /// Print the OpenAPI document as JSON (the same as GET /api/v1/openapi.json).
+    ///
+    /// Example: civitas openapi > openapi.json
     Openapi,
     /// Fill the configured storage with generated content for benchmarks: POSTS posts,
     /// one expert per ten posts and one partner per twenty, all published.
