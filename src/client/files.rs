@@ -70,7 +70,7 @@ pub fn parse_markdown(text: &str, definition: &Value) -> Result<Map<String, Valu
 }
 
 /// Rich text is written back as its Markdown; the HTML is the server's to make.
-fn writable(value: &Value) -> Value {
+pub fn writable(value: &Value) -> Value {
     match value.get("markdown") {
         Some(markdown) if value.get("html").is_some() => markdown.clone(),
         _ => value.clone(),

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use crate::client::files;
+
 /// System fields an export keeps; the rest is bookkeeping of the server it came from.
 const KEPT_SYSTEM: [&str; 5] = [
     "slug",
@@ -62,10 +64,7 @@ fn value(name: &str, value: &Value, references: &HashMap<String, String>, slugs:
             id => slugs.slug(to, id),
         };
     }
-    match value.get("markdown") {
-        Some(markdown) if value.get("html").is_some() => markdown.clone(),
-        _ => value.clone(),
-    }
+    files::writable(value)
 }
 
 /// The names of a type's own fields, as its full (admin) definition lists them.

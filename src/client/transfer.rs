@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 
 use crate::client::files;
 use crate::client::http::{Api, ClientError, encode};
+use crate::client::output::pretty;
 use crate::client::portable::{Slugs, payload, portable, reference_fields};
 
 /// One entry of a site, as exported or read from a file.
@@ -129,10 +130,7 @@ fn write_file(path: &Path, text: &str) -> Result<(), ClientError> {
 }
 
 fn pretty_json(value: &Value) -> String {
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(value).unwrap_or_default()
-    )
+    format!("{}\n", pretty(value))
 }
 
 /// Writes the whole site under `dir`; answers with a summary line.
