@@ -9,7 +9,7 @@ use poem_openapi::{Object, OpenApi};
 use serde::Deserialize;
 
 use crate::auth::schemes::AdminAuth;
-use crate::error::{ApiError, ErrorCode, ErrorDetail};
+use crate::error::{ApiError, ErrorCode};
 use crate::params::{self, allow_only};
 use crate::public::ApiTags;
 use crate::state::SharedState;
@@ -70,21 +70,13 @@ const PARAMETERS: [&str; 8] = [
     "page[after]",
 ];
 
-fn bad_parameter(name: &str, message: String) -> ApiError {
-    ApiError::new(ErrorCode::InvalidParameter, message.clone()).with_details(vec![ErrorDetail {
-        field: name.to_owned(),
-        code: ErrorCode::InvalidParameter.as_str().to_owned(),
-        message,
-    }])
-}
-
 fn time_parameter(name: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
     value
         .map(|text| {
             DateTime::parse_from_rfc3339(text)
                 .map(|t| t.with_timezone(&Utc))
                 .map_err(|_| {
-                    bad_parameter(
+                    ApiError::invalid_parameter(
                         name,
                         format!(
                             "`{name}` must be an RFC 3339 date and time, e.g. 2026-11-01T00:00:00Z"

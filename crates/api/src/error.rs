@@ -146,6 +146,16 @@ impl ApiError {
         self
     }
 
+    /// A 400 about one query parameter, named in `details`.
+    pub fn invalid_parameter(name: &str, message: String) -> ApiError {
+        let detail = ErrorDetail {
+            field: name.to_owned(),
+            code: ErrorCode::InvalidParameter.as_str().to_owned(),
+            message: message.clone(),
+        };
+        ApiError::new(ErrorCode::InvalidParameter, message).with_details(vec![detail])
+    }
+
     /// A 422 about one field of the body, named in `details`.
     pub fn invalid_field(
         field: impl Into<String>,

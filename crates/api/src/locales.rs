@@ -5,7 +5,7 @@ use civitas_core::ContentType;
 use civitas_store::Entry;
 use serde_json::{Map, Value};
 
-use crate::error::{ApiError, ErrorCode, ErrorDetail};
+use crate::error::ApiError;
 
 /// The configured locales; the default one's values are the fields themselves.
 #[derive(Debug, Clone)]
@@ -25,15 +25,7 @@ impl Locales {
             "`locale` must be one of {}, not `{value}`",
             self.available.join(", ")
         );
-        Err(
-            ApiError::new(ErrorCode::InvalidParameter, message.clone()).with_details(vec![
-                ErrorDetail {
-                    field: "locale".into(),
-                    code: ErrorCode::InvalidParameter.as_str().into(),
-                    message,
-                },
-            ]),
-        )
+        Err(ApiError::invalid_parameter("locale", message))
     }
 
     /// Refuses translations into locales the site does not have (or into the default,

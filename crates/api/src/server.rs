@@ -37,6 +37,8 @@ pub async fn serve(
         state.settings.scheduler_interval,
     ));
     let app = crate::app(state)?;
+    // The decoy password hash is made now, not by the first failed login.
+    crate::auth::secret::warm_up();
     let acceptor = TcpListener::bind(address)
         .into_acceptor()
         .await

@@ -198,7 +198,6 @@ pub struct Auth {
 
 impl Auth {
     pub fn new(settings: AuthSettings) -> Auth {
-        secret::warm_up();
         Auth {
             limiter: LoginLimiter::new(settings.login_limits),
             settings,
