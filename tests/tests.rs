@@ -9,6 +9,7 @@ mod admin;
 mod audit;
 mod auth;
 mod cli;
+mod concurrency;
 mod config;
 mod fuzz;
 mod openapi;

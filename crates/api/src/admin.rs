@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::auth::schemes::{PreviewAuth, PublishAuth, WriteAuth};
 use crate::content::{self, References, body_object};
-use crate::entry_routes::{TaggedEntry, entry_id, existing, expected_revision, respond, tagged};
+use crate::entry_routes::{TaggedEntry, entry_id, existing, respond, rewrite, tagged};
 use crate::envelope;
 use crate::error::ApiError;
 use crate::listing::{self, Audience, Found};
@@ -232,15 +232,16 @@ impl AdminApi {
     ) -> Result<TaggedEntry, ApiError> {
         allow_only(request, &[])?;
         let input = body_object(body.0)?;
-        let (content_type, existing) = existing(&self.state, &type_id, &id).await?;
-        auth.0.may_change(&existing)?;
-        let actor = auth.0.principal.actor();
-        let edit = Edit {
-            expected_revision: expected_revision(request)?,
-            ..Edit::new(&actor, "entry.update")
-        };
-        let entry = content::replace(&self.state, &content_type, &existing, input, edit).await?;
-        respond(&self.state, &content_type, entry).await
+        let target = (type_id.as_str(), id.as_str());
+        rewrite(
+            &self.state,
+            request,
+            &auth.0,
+            target,
+            "entry.update",
+            |_| Ok(input.clone()),
+        )
+        .await
     }
 
     /// Change some fields of an entry
@@ -265,15 +266,20 @@ impl AdminApi {
     ) -> Result<TaggedEntry, ApiError> {
         allow_only(request, &[])?;
         let patch = body_object(body.0)?;
-        let (content_type, existing) = existing(&self.state, &type_id, &id).await?;
-        auth.0.may_change(&existing)?;
-        let actor = auth.0.principal.actor();
-        let edit = Edit {
-            expected_revision: expected_revision(request)?,
-            ..Edit::new(&actor, "entry.update")
-        };
-        let entry = content::patch(&self.state, &content_type, &existing, patch, edit).await?;
-        respond(&self.state, &content_type, entry).await
+        let target = (type_id.as_str(), id.as_str());
+        rewrite(
+            &self.state,
+            request,
+            &auth.0,
+            target,
+            "entry.update",
+            |current| {
+                let mut merged = current.clone();
+                merged.extend(patch.clone());
+                Ok(merged)
+            },
+        )
+        .await
     }
 
     /// Delete an entry

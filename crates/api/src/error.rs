@@ -58,6 +58,7 @@ error_codes! {
     RouteNotFound = "route_not_found", NOT_FOUND, "No route matches this path.";
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED, "The route exists but not for this HTTP method.";
     Conflict = "conflict", CONFLICT, "Another entry of the type already has this slug or unique value; `details` names the field.";
+    WriteConflict = "write_conflict", CONFLICT, "Other writes to the same data kept landing at the same moment, past every retry; nothing was written. Try again.";
     PreconditionFailed = "precondition_failed", PRECONDITION_FAILED, "`If-Match` names a revision the entry has moved on from: someone else changed it; read it again.";
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE, "The body is larger than `limits.max_body_bytes`.";
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "Write bodies must be sent as `Content-Type: application/json`.";
@@ -86,8 +87,9 @@ pub struct ErrorInfo {
     pub code: String,
     /// A human-readable explanation.
     pub message: String,
-    /// Per-field problems, for `validation_failed` and `conflict`.
-    #[oai(skip_serializing_if_is_empty)]
+    /// Per-field (or per-parameter) problems: every one found, for `validation_failed`;
+    /// the clashing field, for `conflict`; the parameter, for the 400 codes. Always
+    /// present, empty when the error concerns no one field.
     pub details: Vec<ErrorDetail>,
     /// The request's id (also in the `X-Request-Id` header and the server log).
     pub request_id: String,
@@ -98,6 +100,16 @@ pub struct ErrorDetail {
     pub field: String,
     pub code: String,
     pub message: String,
+}
+
+impl From<civitas_plugin_host::Issue> for ErrorDetail {
+    fn from(issue: civitas_plugin_host::Issue) -> ErrorDetail {
+        ErrorDetail {
+            field: issue.field,
+            code: issue.code,
+            message: issue.message,
+        }
+    }
 }
 
 impl From<FieldError> for ErrorDetail {
@@ -172,6 +184,14 @@ impl ApiError {
         )
     }
 
+    /// A write that kept losing to concurrent writes of the same data.
+    pub fn write_conflict() -> ApiError {
+        ApiError::new(
+            ErrorCode::WriteConflict,
+            "other writes to the same data kept landing at the same moment; nothing was written, try again",
+        )
+    }
+
     pub fn type_not_found(type_id: &str) -> ApiError {
         ApiError::new(
             ErrorCode::TypeNotFound,
@@ -187,15 +207,20 @@ impl ApiError {
     }
 
     pub fn validation(errors: Vec<FieldError>) -> ApiError {
-        let count = errors.len();
+        ApiError::invalid(errors.into_iter().map(ErrorDetail::from).collect())
+    }
+
+    /// A 422 listing every problem found with the entry: its fields' and its plugin's.
+    pub fn invalid(problems: Vec<ErrorDetail>) -> ApiError {
+        let count = problems.len();
         ApiError::new(
             ErrorCode::ValidationFailed,
             format!(
-                "the entry has {count} invalid field{}",
+                "the entry has {count} problem{}",
                 if count == 1 { "" } else { "s" }
             ),
         )
-        .with_details(errors.into_iter().map(ErrorDetail::from).collect())
+        .with_details(problems)
     }
 
     fn body(&self) -> ErrorBody {
@@ -263,18 +288,21 @@ impl ApiResponse for ApiError {
     }
 }
 
-fn status_description(status: u16) -> &'static str {
+pub(crate) fn status_description(status: u16) -> &'static str {
     match status {
         400 => "Bad request: malformed JSON, an unknown or invalid parameter",
         401 => "Missing, wrong, expired or revoked bearer token; or a failed login",
         403 => "The role or token scopes do not allow this",
         429 => "Too many login attempts; see Retry-After",
         404 => "Unknown content type or entry",
-        409 => "Slug or unique field already taken",
+        409 => {
+            "Slug or unique field already taken (conflict), or concurrent writes kept winning (write_conflict)"
+        }
         412 => "The entry changed since the If-Match revision",
         413 => "Body larger than limits.max_body_bytes",
+        500 => "Internal error; the server log has the cause",
         415 => "Body is not application/json",
-        422 => "Validation failed; details lists every field error",
+        422 => "Validation failed; details lists every problem (fields, plugin issues)",
         502 => "A plugin hook failed (plugin_failed)",
         503 => "The type's plugin is disabled (plugin_unavailable)",
         _ => "Internal error",
@@ -299,6 +327,7 @@ impl From<StoreError> for ApiError {
                 ErrorCode::PreconditionFailed,
                 "the entry changed since the revision named in If-Match; read it again",
             ),
+            StoreError::WriteConflict => ApiError::write_conflict(),
             StoreError::Database(error) => {
                 tracing::error!(%error, "database error");
                 ApiError::new(ErrorCode::Internal, "internal error")

@@ -1,7 +1,7 @@
 //! Locales: which ones the site has, which one a public read wants (`locale=`), and an
 //! entry shown in it, falling back to the default locale field by field.
 
-use civitas_core::ContentType;
+use civitas_core::{ContentType, FieldError};
 use civitas_store::Entry;
 use serde_json::{Map, Value};
 
@@ -28,21 +28,43 @@ impl Locales {
         Err(ApiError::invalid_parameter("locale", message))
     }
 
-    /// Refuses translations into locales the site does not have (or into the default,
-    /// whose values are the fields themselves).
-    pub fn check_translations(&self, input: &Map<String, Value>) -> Result<(), ApiError> {
+    /// The locale a translation route names: one of the site's locales besides the default
+    /// (whose values are the fields themselves).
+    pub fn translatable(&self, value: &str) -> Result<String, ApiError> {
+        if *value != self.default && self.available.iter().any(|l| l == value) {
+            return Ok(value.to_owned());
+        }
+        let others: Vec<&str> = self
+            .available
+            .iter()
+            .filter(|l| **l != self.default)
+            .map(String::as_str)
+            .collect();
+        let message = format!(
+            "translations may be in {}, not `{value}` (the default locale `{}` is the fields themselves)",
+            others.join(", "),
+            self.default
+        );
+        Err(ApiError::invalid_parameter("locale", message))
+    }
+
+    /// Translations into locales the site does not have (or into the default, whose
+    /// values are the fields themselves), one field error each.
+    pub fn translation_errors(&self, input: &Map<String, Value>) -> Vec<FieldError> {
         let Some(Value::Object(translations)) = input.get("translations") else {
-            return Ok(());
+            return Vec::new();
         };
-        for locale in translations.keys() {
-            if *locale == self.default || !self.available.contains(locale) {
-                let others: Vec<&str> = self
-                    .available
-                    .iter()
-                    .filter(|l| **l != self.default)
-                    .map(String::as_str)
-                    .collect();
-                return Err(ApiError::invalid_field(
+        let others: Vec<&str> = self
+            .available
+            .iter()
+            .filter(|l| **l != self.default)
+            .map(String::as_str)
+            .collect();
+        translations
+            .keys()
+            .filter(|locale| **locale == self.default || !self.available.contains(locale))
+            .map(|locale| {
+                FieldError::new(
                     format!("translations.{locale}"),
                     "unknown_locale",
                     format!(
@@ -50,10 +72,9 @@ impl Locales {
                         others.join(", "),
                         self.default
                     ),
-                ));
-            }
-        }
-        Ok(())
+                )
+            })
+            .collect()
     }
 
     /// The locales an entry has: the default, then its translations.

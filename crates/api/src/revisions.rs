@@ -3,7 +3,7 @@
 //! restore one (which is itself a new write, so a new revision).
 
 use civitas_core::{ContentType, SystemField};
-use civitas_store::{Edit, Entry, Revision};
+use civitas_store::{Entry, Revision};
 use poem::Request;
 use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
@@ -11,8 +11,7 @@ use poem_openapi::payload::Json;
 use serde_json::{Map, Value, json};
 
 use crate::auth::schemes::{PreviewAuth, WriteAuth};
-use crate::content;
-use crate::entry_routes::{TaggedEntry, entry_id, existing, expected_revision, respond};
+use crate::entry_routes::{TaggedEntry, entry_id, existing, rewrite};
 use crate::error::{ApiError, ErrorCode};
 use crate::params::{self, allow_only};
 use crate::public::ApiTags;
@@ -243,12 +242,15 @@ impl RevisionsApi {
             .revision(&content_type, &entry_id(&existing), number.0)
             .await?;
         let input: Map<String, Value> = revision.entry;
-        let actor = auth.0.principal.actor();
-        let edit = Edit {
-            expected_revision: expected_revision(request)?,
-            ..Edit::new(&actor, "entry.restore")
-        };
-        let entry = content::replace(&self.state, &content_type, &existing, input, edit).await?;
-        respond(&self.state, &content_type, entry).await
+        let target = (type_id.as_str(), id.as_str());
+        rewrite(
+            &self.state,
+            request,
+            &auth.0,
+            target,
+            "entry.restore",
+            |_| Ok(input.clone()),
+        )
+        .await
     }
 }

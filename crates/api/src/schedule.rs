@@ -1,13 +1,11 @@
 //! `POST` and `DELETE .../{id}/schedule`: publishing and unpublishing on a timer.
 
 use chrono::{DateTime, Utc};
-use civitas_core::Status;
-use civitas_store::{Edit, Entry};
+use civitas_store::Edit;
 use poem::Request;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
-use serde_json::Value;
 
 use crate::auth::schemes::PublishAuth;
 use crate::entry_routes::{TaggedEntry, entry_id, existing, respond};
@@ -15,16 +13,17 @@ use crate::error::ApiError;
 use crate::params::allow_only;
 use crate::public::ApiTags;
 use crate::state::SharedState;
+use crate::text::Text;
 
 #[derive(Debug, Clone, Object)]
 #[oai(deny_unknown_fields)]
 pub struct ScheduleInput {
     /// When to publish (RFC 3339, in the future). The entry waits with status
     /// `scheduled` unless it is already published.
-    pub publish_at: Option<String>,
+    pub publish_at: Option<Text>,
     /// When to take it off the public API again (RFC 3339, in the future and after
     /// `publish_at`).
-    pub unpublish_at: Option<String>,
+    pub unpublish_at: Option<Text>,
 }
 
 fn future_time(field: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
@@ -50,13 +49,6 @@ fn future_time(field: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>,
     Ok(Some(at))
 }
 
-fn status_of(entry: &Entry) -> Option<Status> {
-    entry
-        .get("status")
-        .and_then(Value::as_str)
-        .and_then(Status::parse)
-}
-
 pub struct ScheduleApi {
     pub state: SharedState,
 }
@@ -64,8 +56,7 @@ pub struct ScheduleApi {
 type Times = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
 impl ScheduleApi {
-    /// Stores the publish and unpublish times, and the status `next` gives for the
-    /// entry's current one.
+    /// Stores the publish and unpublish times (the store derives the status from them).
     async fn set(
         &self,
         auth: PublishAuth,
@@ -73,10 +64,8 @@ impl ScheduleApi {
         key: &str,
         (publish_at, unpublish_at): Times,
         action: &str,
-        next: impl FnOnce(Option<Status>) -> Status,
     ) -> Result<TaggedEntry, ApiError> {
         let (content_type, entry) = existing(&self.state, type_id, key).await?;
-        let status = next(status_of(&entry));
         let actor = auth.0.principal.actor();
         let entry = self
             .state
@@ -86,7 +75,6 @@ impl ScheduleApi {
                 &entry_id(&entry),
                 publish_at,
                 unpublish_at,
-                status,
                 Edit::new(&actor, action),
             )
             .await?;
@@ -138,20 +126,7 @@ impl ScheduleApi {
             ));
         }
         let times = (publish_at, unpublish_at);
-        self.set(
-            auth,
-            &type_id,
-            &id,
-            times,
-            "entry.schedule",
-            |status| match status {
-                Some(Status::Published) => Status::Published,
-                _ if publish_at.is_some() => Status::Scheduled,
-                Some(other) => other,
-                None => Status::Draft,
-            },
-        )
-        .await
+        self.set(auth, &type_id, &id, times, "entry.schedule").await
     }
 
     /// Cancel a schedule
@@ -172,18 +147,7 @@ impl ScheduleApi {
         id: Path<String>,
     ) -> Result<TaggedEntry, ApiError> {
         allow_only(request, &[])?;
-        let times = (None, None);
-        self.set(
-            auth,
-            &type_id,
-            &id,
-            times,
-            "entry.unschedule",
-            |status| match status {
-                Some(Status::Scheduled) | None => Status::Draft,
-                Some(other) => other,
-            },
-        )
-        .await
+        self.set(auth, &type_id, &id, (None, None), "entry.unschedule")
+            .await
     }
 }

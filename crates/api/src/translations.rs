@@ -2,7 +2,6 @@
 //! through the same write path as every other change (validation, plugin hooks, drafts
 //! of published entries, revisions).
 
-use civitas_store::Edit;
 use poem::Request;
 use poem_openapi::OpenApi;
 use poem_openapi::param::Path;
@@ -10,8 +9,8 @@ use poem_openapi::payload::Json;
 use serde_json::{Map, Value};
 
 use crate::auth::schemes::WriteAuth;
-use crate::content::{self, body_object};
-use crate::entry_routes::{TaggedEntry, existing, expected_revision, respond};
+use crate::content::body_object;
+use crate::entry_routes::{TaggedEntry, rewrite};
 use crate::error::ApiError;
 use crate::params::allow_only;
 use crate::public::ApiTags;
@@ -27,28 +26,29 @@ impl TranslationsApi {
         &self,
         auth: WriteAuth,
         request: &Request,
-        type_id: &str,
-        key: &str,
-        change: impl FnOnce(&mut Map<String, Value>),
+        (type_id, key): (&str, &str),
+        change: impl Fn(&mut Map<String, Value>),
         action: &str,
     ) -> Result<TaggedEntry, ApiError> {
         allow_only(request, &[])?;
-        let (content_type, existing) = existing(&self.state, type_id, key).await?;
-        auth.0.may_change(&existing)?;
-        let mut input = existing.clone();
-        let mut translations = match input.remove("translations") {
-            Some(Value::Object(translations)) => translations,
-            _ => Map::new(),
-        };
-        change(&mut translations);
-        input.insert("translations".into(), Value::Object(translations));
-        let actor = auth.0.principal.actor();
-        let edit = Edit {
-            expected_revision: expected_revision(request)?,
-            ..Edit::new(&actor, action)
-        };
-        let entry = content::replace(&self.state, &content_type, &existing, input, edit).await?;
-        respond(&self.state, &content_type, entry).await
+        rewrite(
+            &self.state,
+            request,
+            &auth.0,
+            (type_id, key),
+            action,
+            |current| {
+                let mut input = current.clone();
+                let mut translations = match input.remove("translations") {
+                    Some(Value::Object(translations)) => translations,
+                    _ => Map::new(),
+                };
+                change(&mut translations);
+                input.insert("translations".into(), Value::Object(translations));
+                Ok(input)
+            },
+        )
+        .await
     }
 }
 
@@ -78,14 +78,13 @@ impl TranslationsApi {
         body: Json<Value>,
     ) -> Result<TaggedEntry, ApiError> {
         let values = body_object(body.0)?;
-        let locale = locale.0;
+        let locale = self.state.settings.locales.translatable(&locale)?;
         self.change(
             auth,
             request,
-            &type_id,
-            &id,
+            (&type_id, &id),
             |translations| {
-                translations.insert(locale, Value::Object(values));
+                translations.insert(locale.clone(), Value::Object(values.clone()));
             },
             "entry.translate",
         )
@@ -111,12 +110,11 @@ impl TranslationsApi {
         /// The locale, e.g. `fr`.
         locale: Path<String>,
     ) -> Result<TaggedEntry, ApiError> {
-        let locale = locale.0;
+        let locale = self.state.settings.locales.translatable(&locale)?;
         self.change(
             auth,
             request,
-            &type_id,
-            &id,
+            (&type_id, &id),
             |translations| {
                 translations.remove(&locale);
             },

@@ -11,6 +11,7 @@ use crate::audit::{Actor, AuditEvent};
 use crate::convert::{from_db, time_to_db};
 use crate::entries::Store;
 use crate::error::{StoreError, unique_violation};
+use crate::retry::with_retries;
 
 pub(crate) const USER_TABLE: &str = "sys_user";
 pub(crate) const SESSION_TABLE: &str = "sys_session";
@@ -398,10 +399,9 @@ impl Store {
         let mut values = Object::new();
         values.insert("rid", rid(table, id));
         values.insert("now", time_to_db(Utc::now()));
-        self.query(format!("UPDATE $rid SET {field} = $now RETURN NONE"))
-            .bind(values)
-            .await?
-            .check()?;
+        let sql = format!("UPDATE $rid SET {field} = $now RETURN NONE");
+        with_retries(|| async { self.query(sql.as_str()).bind(values.clone()).await?.check() })
+            .await?;
         Ok(())
     }
 }

@@ -10,6 +10,7 @@ use surrealdb::types::{Object, RecordId, Value};
 use crate::convert::{from_db, time_to_db};
 use crate::entries::Store;
 use crate::error::StoreError;
+use crate::retry::{is_conflict, with_retries};
 
 pub(crate) const AUDIT_TABLE: &str = "sys_audit";
 
@@ -130,23 +131,27 @@ pub struct AuditPage {
 }
 
 /// A failure inside a `BEGIN ... COMMIT` block marks every statement of the block as
-/// "not executed"; the statement that really failed says why.
+/// "not executed"; the statement that really failed says why. A write conflict wins
+/// over everything else, since it means the whole block may simply be run again.
 fn cause(errors: std::collections::HashMap<usize, surrealdb::Error>) -> surrealdb::Error {
     let mut errors: Vec<(usize, surrealdb::Error)> = errors.into_iter().collect();
     errors.sort_by_key(|(index, _)| *index);
     let position = errors
         .iter()
-        .position(|(_, e)| {
-            !e.message()
-                .contains("not executed due to a failed transaction")
+        .position(|(_, e)| is_conflict(e))
+        .or_else(|| {
+            errors.iter().position(|(_, e)| {
+                !e.message()
+                    .contains("not executed due to a failed transaction")
+            })
         })
         .unwrap_or(0);
     errors.swap_remove(position).1
 }
 
 impl Store {
-    /// Runs write statements and records the write in the audit log, in one transaction;
-    /// returns the rows of the first statement.
+    /// Runs write statements and records the write in the audit log, in one transaction
+    /// (retried when it loses a write conflict); returns the rows of the first statement.
     pub(crate) async fn audited(
         &self,
         statements: &str,
@@ -157,25 +162,32 @@ impl Store {
         let sql = format!(
             "BEGIN; {statements}; CREATE {AUDIT_TABLE} CONTENT $audit RETURN NONE; COMMIT;"
         );
-        let mut response = self
-            .query(sql)
-            .bind(values)
-            .bind(("audit", audit_row(event, actor)))
-            .await?;
-        let errors = response.take_errors();
-        if !errors.is_empty() {
-            return Err(cause(errors));
-        }
-        // Result 0 is the `BEGIN`.
-        response.take(1)
+        with_retries(|| async {
+            let mut response = self
+                .query(sql.as_str())
+                .bind(values.clone())
+                .bind(("audit", audit_row(event, actor)))
+                .await?;
+            let errors = response.take_errors();
+            if !errors.is_empty() {
+                return Err(cause(errors));
+            }
+            // Result 0 is the `BEGIN`.
+            response.take(1)
+        })
+        .await
     }
 
     /// Records something that changes no content, such as a failed login.
     pub async fn record(&self, event: AuditEvent<'_>, actor: &Actor) -> Result<(), StoreError> {
-        self.query(format!("CREATE {AUDIT_TABLE} CONTENT $audit RETURN NONE"))
-            .bind(("audit", audit_row(event, actor)))
-            .await?
-            .check()?;
+        let sql = format!("CREATE {AUDIT_TABLE} CONTENT $audit RETURN NONE");
+        with_retries(|| async {
+            self.query(sql.as_str())
+                .bind(("audit", audit_row(event, actor)))
+                .await?
+                .check()
+        })
+        .await?;
         Ok(())
     }
 

@@ -21,9 +21,10 @@ pub struct Edit<'a> {
     pub actor: &'a Actor,
     /// The audit action, such as `entry.update` or `entry.restore`.
     pub action: &'a str,
-    /// The revision the writer last read (`If-Match`); if the entry has moved on since,
-    /// the write is refused as `Stale`.
-    pub expected_revision: Option<i64>,
+    /// The revisions the writer accepts the entry to be at (`If-Match`, or the revision
+    /// it last read); if the entry is at none of them, the write is refused as `Stale`.
+    /// `None` writes whatever the revision; an empty list never writes.
+    pub expected_revisions: Option<&'a [i64]>,
 }
 
 impl<'a> Edit<'a> {
@@ -31,7 +32,7 @@ impl<'a> Edit<'a> {
         Edit {
             actor,
             action,
-            expected_revision: None,
+            expected_revisions: None,
         }
     }
 }
@@ -85,41 +86,32 @@ pub(crate) fn apply_draft(content_type: &ContentType) -> String {
 impl Store {
     /// Replaces every field of an entry; fields the document lacks are cleared, the slug
     /// stays unless the document names a new one. A published entry keeps its published
-    /// fields: the document becomes its working copy, public at the next publish.
+    /// fields: the document becomes its working copy, public at the next publish. Which
+    /// of the two happens is decided inside the write, so an entry published between an
+    /// editor's read and this write still keeps the edit out of public view.
     pub async fn replace(
         &self,
         content_type: &ContentType,
-        existing: &Entry,
+        id: &str,
         document: &Document,
         edit: Edit<'_>,
     ) -> Result<Entry, StoreError> {
-        let id = existing
-            .get("id")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
-        let published =
-            existing.get("status").and_then(|v| v.as_str()) == Some(Status::Published.as_str());
+        let published = format!("status = '{}'", Status::Published.as_str());
+        let mut assignments = vec![format!(
+            "{DRAFT} = (IF {published} {{ $draft }} ELSE {{ NONE }})"
+        )];
+        let mut draft = Object::new();
+        for (name, value) in stored_values(content_type, document) {
+            let field = ident(&name);
+            assignments.push(format!(
+                "{field} = (IF {published} {{ {field} }} ELSE {{ $draft.{field} }})"
+            ));
+            draft.insert(name, value);
+        }
         let mut values = Object::new();
-        let set = if published {
-            let mut draft = Object::new();
-            for (name, value) in stored_values(content_type, document) {
-                draft.insert(name, value);
-            }
-            values.insert("draft", draft);
-            format!("{DRAFT} = $draft")
-        } else {
-            let mut assignments = vec![format!("{DRAFT} = NONE")];
-            for (index, (name, value)) in stored_values(content_type, document)
-                .into_iter()
-                .enumerate()
-            {
-                let var = format!("v{index}");
-                assignments.push(format!("{} = ${var}", ident(&name)));
-                values.insert(var, value);
-            }
-            assignments.join(", ")
-        };
-        self.update(content_type, id, &set, values, edit).await
+        values.insert("draft", draft);
+        self.update(content_type, id, &assignments.join(", "), values, edit)
+            .await
     }
 
     /// Moves an entry to `status`; its working copy, if any, becomes what is stored (and,
@@ -153,10 +145,10 @@ impl Store {
         if !is_entry_id(id) {
             return Err(StoreError::NotFound);
         }
-        let guard = match edit.expected_revision {
-            Some(revision) => {
-                values.insert("expected", Value::from_t(revision));
-                " WHERE revision = $expected"
+        let guard = match edit.expected_revisions {
+            Some(revisions) => {
+                values.insert("expected", Value::from_t(revisions.to_vec()));
+                " WHERE revision INSIDE $expected"
             }
             None => "",
         };
@@ -175,7 +167,7 @@ impl Store {
         })?;
         match rows.into_iter().next() {
             Some(row) => Ok(entry_from_row(content_type, row, Version::Working)),
-            None if edit.expected_revision.is_some() => Err(StoreError::Stale),
+            None if edit.expected_revisions.is_some() => Err(StoreError::Stale),
             None => Err(StoreError::NotFound),
         }
     }

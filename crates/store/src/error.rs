@@ -18,8 +18,21 @@ pub enum StoreError {
     /// A stored record does not have the shape this version expects.
     #[error("a stored record is malformed: {0}")]
     Corrupt(String),
+    /// The write kept meeting concurrent writes to the same data, past every retry.
+    #[error("the write kept conflicting with concurrent writes")]
+    WriteConflict,
     #[error("database error: {0}")]
-    Database(#[from] surrealdb::Error),
+    Database(surrealdb::Error),
+}
+
+impl From<surrealdb::Error> for StoreError {
+    fn from(error: surrealdb::Error) -> StoreError {
+        if crate::retry::is_conflict(&error) {
+            StoreError::WriteConflict
+        } else {
+            StoreError::Database(error)
+        }
+    }
 }
 
 /// SurrealDB reports a unique-index violation only as text ("Database index `uq_slug`

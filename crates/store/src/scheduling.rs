@@ -57,23 +57,36 @@ fn optional_time(at: Option<DateTime<Utc>>) -> Value {
 }
 
 impl Store {
-    /// Sets (or, with `None`s, clears) an entry's publish and unpublish times, and moves
-    /// it to `status` (`scheduled` while waiting to be published).
+    /// Sets an entry's publish and unpublish times (or, with `None`s, clears them). While
+    /// it waits to be published an entry has the status `scheduled`; a published one stays
+    /// published, and clearing the times makes a `scheduled` entry a draft again. The
+    /// status follows from the entry's status at the moment of the write, not from an
+    /// earlier read, so a concurrent publish is never undone.
     pub async fn schedule(
         &self,
         content_type: &ContentType,
         id: &str,
         publish_at: Option<DateTime<Utc>>,
         unpublish_at: Option<DateTime<Utc>>,
-        status: Status,
         edit: Edit<'_>,
     ) -> Result<Entry, StoreError> {
         let mut values = Object::new();
         values.insert("publish_at", optional_time(publish_at));
         values.insert("unpublish_at", optional_time(unpublish_at));
-        values.insert("status", status.as_str());
-        let set = "scheduled_publish_at = $publish_at, scheduled_unpublish_at = $unpublish_at, status = $status";
-        self.update(content_type, id, set, values, edit).await
+        let (published, scheduled, draft) = (
+            Status::Published.as_str(),
+            Status::Scheduled.as_str(),
+            Status::Draft.as_str(),
+        );
+        let status = if publish_at.is_some() {
+            format!("(IF status = '{published}' {{ status }} ELSE {{ '{scheduled}' }})")
+        } else {
+            format!("(IF status = '{scheduled}' {{ '{draft}' }} ELSE {{ status }})")
+        };
+        let set = format!(
+            "scheduled_publish_at = $publish_at, scheduled_unpublish_at = $unpublish_at, status = {status}"
+        );
+        self.update(content_type, id, &set, values, edit).await
     }
 
     /// Every scheduled action whose time has come, across all types.
@@ -212,7 +225,7 @@ mod tests {
         let edit = Edit::new(&editor, "entry.schedule");
         let past = Some(now - TimeDelta::seconds(1));
         store
-            .schedule(&post, &id, past, None, Status::Scheduled, edit)
+            .schedule(&post, &id, past, None, edit)
             .await
             .expect("scheduled");
         let due = store.due(now).await;
