@@ -108,6 +108,8 @@ pub struct PluginsConfig {
     pub max_output_bytes: usize,
     pub fault_threshold: u32,
     pub max_concurrent_calls: u32,
+    pub request_budget_ms: u64,
+    pub after_read_cache_mib: u64,
     pub config: BTreeMap<String, BTreeMap<String, String>>,
 }
 
@@ -265,6 +267,9 @@ fn check(config: &Config) -> Result<(), (&'static str, String)> {
     }
     if plugins.max_concurrent_calls == 0 {
         return Err(("plugins.max_concurrent_calls", "must be at least 1".into()));
+    }
+    if plugins.request_budget_ms == 0 {
+        return Err(("plugins.request_budget_ms", "must be at least 1".into()));
     }
     if tracing_subscriber::EnvFilter::try_new(&config.log.level).is_err() {
         return Err((

@@ -306,6 +306,7 @@ fn plugin_settings(config: &Config) -> PluginSettings {
         max_output_bytes: plugins.max_output_bytes,
         fault_threshold: plugins.fault_threshold,
         max_concurrent_calls: plugins.max_concurrent_calls,
+        after_read_cache_bytes: plugins.after_read_cache_mib << 20,
         config: plugins.config.clone(),
     }
 }
@@ -341,6 +342,7 @@ fn api_settings(config: &Config) -> ApiSettings {
         },
         hsts_max_age_secs: config.server.hsts_max_age_secs,
         scheduler_interval: Duration::from_millis(config.api.scheduler_interval_ms),
+        plugin_request_budget: Duration::from_millis(config.plugins.request_budget_ms),
         locales: Locales {
             default: config.api.default_locale.clone(),
             available: config.api.locales.clone(),

@@ -116,11 +116,23 @@ async fn the_study_type_works_like_a_built_in_one() {
     assert!(spec["paths"]["/api/v1/content/study"].is_object());
 }
 
+/// The `details` field names of a 422.
+fn detail_fields(body: &Value) -> Vec<&str> {
+    body["error"]["details"]
+        .as_array()
+        .expect("details")
+        .iter()
+        .filter_map(|d| d["field"].as_str())
+        .collect()
+}
+
 #[tokio::test]
-async fn study_validation_reports_schema_then_plugin_problems() {
+async fn one_422_shows_the_schema_and_the_plugin_problems_together() {
     let server = studies().await;
     let mut bad = study("Bad");
     bad["region"] = json!("atlantis");
+    bad["year"] = json!(1800);
+    bad["translations"] = json!({"de": {"title": "Schlecht"}});
     let body = expect_error(
         server
             .admin(Method::POST, "/content/study")
@@ -131,10 +143,13 @@ async fn study_validation_reports_schema_then_plugin_problems() {
         "validation_failed",
     )
     .await;
-    assert_eq!(
-        body["error"]["details"][0]["field"], "region",
-        "schema constraints first: {body}"
-    );
+    let fields = detail_fields(&body);
+    for field in ["translations.de", "region", "year"] {
+        assert!(
+            fields.contains(&field),
+            "{field} (a locale, a schema and a plugin problem): {body}"
+        );
+    }
     let mut bad = study("Bad");
     bad["year"] = json!(1800);
     bad["sdgs"] = json!([0, 18]);
@@ -151,12 +166,7 @@ async fn study_validation_reports_schema_then_plugin_problems() {
         "validation_failed",
     )
     .await;
-    let fields: Vec<&str> = body["error"]["details"]
-        .as_array()
-        .expect("details")
-        .iter()
-        .filter_map(|d| d["field"].as_str())
-        .collect();
+    let fields = detail_fields(&body);
     for field in ["year", "sdgs", "outcomes", "metrics"] {
         assert!(
             fields.contains(&field),
@@ -379,4 +389,108 @@ async fn repeated_faults_disable_a_plugin_until_reloaded() {
         Duration::from_secs(2),
     )
     .await;
+}
+
+/// Starts a server with the test plugins and `env`, and creates `count` published slow
+/// notes, each then given an unpublished change: the public has never seen them at
+/// their current revision, so nothing is kept for their public reads yet (each write's
+/// own answer, an editor's view, did go through `after-read`).
+async fn slow_notes(env: &[(&str, &str)], count: usize) -> Server {
+    let mut options = with_plugins("test-plugins");
+    options
+        .env
+        .extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let server = Server::start_with(options, TempDir::new().expect("temp dir")).await;
+    let mut previous: Option<String> = None;
+    for n in 0..count {
+        let (status, created) = json(
+            server
+                .admin(Method::POST, "/content/slow_note")
+                .json(&json!({"title": format!("note {n}"), "related": previous}))
+                .send()
+                .await,
+        )
+        .await;
+        assert_eq!(status, 201, "{created}");
+        let id = created["data"]["id"].as_str().expect("id").to_owned();
+        let (status, published) = json(
+            server
+                .admin(Method::POST, &format!("/content/slow_note/{id}/publish"))
+                .send()
+                .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{published}");
+        let (status, changed) = json(
+            server
+                .admin(Method::PATCH, &format!("/content/slow_note/{id}"))
+                .json(&json!({"title": format!("note {n}, revised")}))
+                .send()
+                .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{changed}");
+        previous = Some(id);
+    }
+    server
+}
+
+/// A public read and how long it took.
+async fn timed_read(server: &Server, path: &str) -> (u16, Value, Duration) {
+    let started = Instant::now();
+    let (status, body) = json(server.get(path).send().await).await;
+    (status, body, started.elapsed())
+}
+
+#[tokio::test]
+async fn a_slow_after_read_costs_each_entry_once_not_each_request() {
+    let server = slow_notes(&[("CIVITAS_PLUGINS__REQUEST_BUDGET_MS", "5000")], 20).await;
+    let (status, cold, cold_time) =
+        timed_read(&server, "/api/v1/content/slow_note?page[size]=20").await;
+    assert_eq!(status, 200, "{cold}");
+    assert_eq!(cold["data"][0]["shout"], "NOTE 19", "{cold}");
+    // Another query string misses the response cache, but not the kept results.
+    let (status, warm, warm_time) =
+        timed_read(&server, "/api/v1/content/slow_note?page[size]=20&sort=slug").await;
+    assert_eq!(status, 200, "{warm}");
+    assert_eq!(warm["data"].as_array().map(Vec::len), Some(20));
+    assert!(
+        warm_time * 2 < cold_time,
+        "kept results make the second list cheap: {warm_time:?} vs {cold_time:?}"
+    );
+    eprintln!(
+        "20 entries through a 40 ms after-read: first list {cold_time:?}, again under another query {warm_time:?}"
+    );
+    // Embedded entries go through their own type's after-read too.
+    let (status, included) = json(
+        server
+            .get("/api/v1/content/slow_note?page[size]=3&include=related")
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{included}");
+    assert_eq!(
+        included["data"][0]["related"]["shout"], "NOTE 18",
+        "{included}"
+    );
+}
+
+#[tokio::test]
+async fn a_request_cannot_spend_more_than_its_plugin_budget() {
+    let server = slow_notes(&[], 6).await;
+    let (status, body, took) = timed_read(&server, "/api/v1/content/slow_note").await;
+    assert_eq!(status, 502, "{body}");
+    assert_eq!(body["error"]["code"], "plugin_failed");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("plugins.request_budget_ms"), "{message}");
+    eprintln!("a list of 6 entries through a 40 ms after-read, 100 ms budget: 502 after {took:?}");
+    // The budget is the request's limit, not the plugin's fault: it stays enabled.
+    let (_, plugins) = json(server.admin(Method::GET, "/plugins").send().await).await;
+    let slow = plugins["data"]
+        .as_array()
+        .and_then(|all| all.iter().find(|p| p["id"] == "slow-read").cloned())
+        .expect("slow-read is loaded");
+    assert_eq!(slow["state"], "active", "{slow}");
+    assert_eq!(slow["consecutive_faults"], 0, "{slow}");
 }

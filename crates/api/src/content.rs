@@ -4,7 +4,7 @@
 
 use civitas_core::validate::{Document, validate_all};
 use civitas_core::{ContentType, WriteMode};
-use civitas_plugin_host::{CallContext, HookError, Issue};
+use civitas_plugin_host::{CallContext, HookError};
 use civitas_store::{Actor, Edit, Entry, StoreError};
 use serde_json::{Map, Value};
 
@@ -64,9 +64,10 @@ async fn schema_checked(
     })
 }
 
-/// The checks of a write, in order: the schema's constraints, then the owning plugin's
-/// `validate`, then its `before-save`, whose result is checked against the schema again
-/// (a plugin cannot store what the schema forbids).
+/// The checks of a write, in order: the schema's constraints and the owning plugin's
+/// `validate` (their problems answered together, in one 422), then its `before-save`,
+/// whose result is checked against the schema again (a plugin cannot store what the
+/// schema forbids).
 pub async fn checked(
     state: &AppState,
     content_type: &ContentType,
@@ -74,37 +75,55 @@ pub async fn checked(
     mode: WriteMode,
     references: References,
 ) -> Result<Document, ApiError> {
-    state.settings.locales.check_translations(&input)?;
-    let document = schema_checked(state, content_type, &input, mode, references)
-        .await?
-        .map_err(ApiError::validation)?;
-    let plugin = match state.plugins.owner_of(&content_type.id) {
-        Some(plugin) if references == References::Resolve => plugin,
-        _ => return Ok(document),
+    let mut problems: Vec<ErrorDetail> = state
+        .settings
+        .locales
+        .translation_errors(&input)
+        .into_iter()
+        .map(ErrorDetail::from)
+        .collect();
+    let document = match schema_checked(state, content_type, &input, mode, references).await? {
+        Ok(document) => Some(document),
+        Err(errors) => {
+            problems.extend(errors.into_iter().map(ErrorDetail::from));
+            None
+        }
+    };
+    let plugin = state
+        .plugins
+        .owner_of(&content_type.id)
+        .filter(|_| references == References::Resolve);
+    let Some(plugin) = plugin else {
+        return match document {
+            Some(document) if problems.is_empty() => Ok(document),
+            _ => Err(ApiError::invalid(problems)),
+        };
     };
     let entry = Value::Object(input);
-    let issues = state
+    match state
         .plugins
         .validate(&content_type.id, &entry, context())
         .await
-        .map_err(hook_error)?;
-    if !issues.is_empty() {
-        return Err(issues_error(issues));
+    {
+        Ok(issues) => problems.extend(issues.into_iter().map(ErrorDetail::from)),
+        Err(failure) if problems.is_empty() => return Err(hook_error(failure)),
+        // A plugin that fails on an entry already refused does not hide why it was.
+        Err(_) => {}
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::invalid(problems));
     }
     let saved = state
         .plugins
         .before_save(&content_type.id, entry, context())
         .await
         .map_err(hook_error)?;
-    let saved = match saved {
-        Value::Object(saved) => saved,
-        _ => {
-            return Err(plugin_failed(
-                &plugin,
-                "before_save",
-                "returned something other than an object",
-            ));
-        }
+    let Value::Object(saved) = saved else {
+        return Err(plugin_failed(
+            &plugin,
+            "before_save",
+            "returned something other than an object",
+        ));
     };
     schema_checked(state, content_type, &saved, mode, references)
         .await?
@@ -133,27 +152,6 @@ fn plugin_failed(plugin: &str, hook: &str, reason: &str) -> ApiError {
     )
 }
 
-fn issues_error(issues: Vec<Issue>) -> ApiError {
-    let count = issues.len();
-    ApiError::new(
-        ErrorCode::ValidationFailed,
-        format!(
-            "the entry has {count} problem{}",
-            if count == 1 { "" } else { "s" }
-        ),
-    )
-    .with_details(
-        issues
-            .into_iter()
-            .map(|i| ErrorDetail {
-                field: i.field,
-                code: i.code,
-                message: i.message,
-            })
-            .collect(),
-    )
-}
-
 /// How a failed hook call is answered: only this request fails.
 pub fn hook_error(error: HookError) -> ApiError {
     match error {
@@ -168,7 +166,9 @@ pub fn hook_error(error: HookError) -> ApiError {
                 "plugin `{plugin}` is disabled after repeated faults until an admin reloads it"
             ),
         ),
-        HookError::Rejected { issues, .. } => issues_error(issues),
+        HookError::Rejected { issues, .. } => {
+            ApiError::invalid(issues.into_iter().map(ErrorDetail::from).collect())
+        }
     }
 }
 
@@ -194,7 +194,7 @@ pub async fn create(
 pub async fn replace(
     state: &AppState,
     content_type: &ContentType,
-    existing: &Entry,
+    id: &str,
     input: Map<String, Value>,
     edit: Edit<'_>,
 ) -> Result<Entry, ApiError> {
@@ -208,24 +208,8 @@ pub async fn replace(
     .await?;
     Ok(state
         .store
-        .replace(content_type, existing, &document, edit)
+        .replace(content_type, id, &document, edit)
         .await?)
-}
-
-/// Changes only the fields the patch names (JSON merge patch: `null` clears a field),
-/// then checks the whole result, so a patch can never leave an entry invalid.
-pub async fn patch(
-    state: &AppState,
-    content_type: &ContentType,
-    existing: &Entry,
-    patch: Map<String, Value>,
-    edit: Edit<'_>,
-) -> Result<Entry, ApiError> {
-    let mut merged = existing.clone();
-    for (key, value) in patch {
-        merged.insert(key, value);
-    }
-    replace(state, content_type, existing, merged, edit).await
 }
 
 /// An entry on its way out: shown in `locale` (the default when `None`), then the

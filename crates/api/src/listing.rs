@@ -1,7 +1,7 @@
 //! Lists, shared by the public and admin routes: parse the whole query string, run it,
 //! shape the entries (sparse fields, private fields) and the envelope.
 
-use civitas_core::query::{EntryQuery, ListLimits, ListQuery};
+use civitas_core::query::{EntryQuery, IncludePath, ListLimits, ListQuery};
 use civitas_core::{ContentType, Status};
 use civitas_store::{Entry, StatusFilter, Version};
 use poem::Request;
@@ -145,20 +145,17 @@ pub async fn one(
         }
         None => return Err(ApiError::entry_not_found(type_id, key)),
     };
-    let mut entries = vec![entry];
-    state
-        .store
-        .embed(
-            &content_type,
-            &mut entries,
-            &query.include,
-            audience.version(),
-        )
-        .await?;
-    let entry = entries
-        .pop()
-        .ok_or_else(|| ApiError::entry_not_found(type_id, key))?;
-    let entry = present(state, &content_type, entry, locale.as_deref()).await?;
+    let entry = presented(
+        state,
+        &content_type,
+        vec![entry],
+        &query.include,
+        audience,
+        locale.as_deref(),
+    )
+    .await?
+    .pop()
+    .ok_or_else(|| ApiError::entry_not_found(type_id, key))?;
     Ok(Found::Entry(json!({
         "data": shape(&content_type, entry, query.fields.as_deref(), audience)
     })))
@@ -214,16 +211,19 @@ pub async fn list(
         .list(&content_type, statuses, &query, audience.version())
         .await?;
     let total_pages = page.total.div_ceil(query.page.size);
-    let mut data: Vec<Value> = Vec::with_capacity(page.entries.len());
-    for entry in page.entries {
-        let entry = present(state, &content_type, entry, locale.as_deref()).await?;
-        data.push(shape(
-            &content_type,
-            entry,
-            query.fields.as_deref(),
-            audience,
-        ));
-    }
+    let entries = presented(
+        state,
+        &content_type,
+        page.entries,
+        &query.include,
+        audience,
+        locale.as_deref(),
+    )
+    .await?;
+    let data: Vec<Value> = entries
+        .into_iter()
+        .map(|entry| shape(&content_type, entry, query.fields.as_deref(), audience))
+        .collect();
     Ok(json!({
         "data": data,
         "meta": {
@@ -236,6 +236,32 @@ pub async fn list(
             "total": page.total,
         }
     }))
+}
+
+/// The entries of a read with those `include` embeds, each (embedded ones too) shown in
+/// `locale` and passed through its own type's plugin `after-read`; for the public and
+/// previews, without private fields.
+async fn presented(
+    state: &AppState,
+    content_type: &ContentType,
+    entries: Vec<Entry>,
+    include: &[IncludePath],
+    audience: Audience,
+    locale: Option<&str>,
+) -> Result<Vec<Entry>, ApiError> {
+    let mut included = state
+        .store
+        .include(content_type, entries, include, audience.version())
+        .await?;
+    for (type_id, entry) in included.entries_mut() {
+        let entry_type = state.content_type(type_id)?;
+        let mut shown = present(state, &entry_type, std::mem::take(entry), locale).await?;
+        if audience.is_public() {
+            entry_type.strip_private(&mut shown);
+        }
+        *entry = shown;
+    }
+    Ok(included.assemble())
 }
 
 /// Editors see every status but archived, unless they ask for one.

@@ -29,6 +29,19 @@ pub async fn log_request<E: Endpoint>(next: Arc<E>, request: Request) -> Result<
     Ok(response)
 }
 
+/// Gives each request its plugin time budget (`plugins.request_budget_ms`), shared by
+/// every hook call the request makes.
+pub fn plugin_budget<E: Endpoint + 'static>(
+    budget: std::time::Duration,
+) -> impl Fn(Arc<E>, Request) -> HeadersFuture + Send + Sync + 'static {
+    move |next, request| {
+        Box::pin(async move {
+            let work = next.get_response(request);
+            Ok(civitas_plugin_host::with_budget(budget, work).await)
+        })
+    }
+}
+
 /// The API serves JSON only, so its pages may run no scripts and sit in no frame; the
 /// docs page needs its own (inline) scripts and styles.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
@@ -73,7 +86,7 @@ pub fn security_headers<E: Endpoint + 'static>(
     }
 }
 
-type HeadersFuture = std::pin::Pin<Box<dyn Future<Output = Result<Response>> + Send>>;
+pub(crate) type HeadersFuture = std::pin::Pin<Box<dyn Future<Output = Result<Response>> + Send>>;
 
 /// Refuses bodies over `max_bytes` with 413, whether or not the client announced the
 /// length: a chunked body is read up to the limit and no further into memory.

@@ -30,6 +30,8 @@ pub struct ApiSettings {
     pub locales: Locales,
     /// How often the scheduler looks for due publish and unpublish times.
     pub scheduler_interval: std::time::Duration,
+    /// Plugin time one request may spend across all its hook calls.
+    pub plugin_request_budget: std::time::Duration,
 }
 
 pub struct AppState {

@@ -11,10 +11,12 @@ use wasmtime::Engine;
 use wasmtime::component::{HasSelf, Linker};
 
 use crate::bindings::since_v0_1_0::ContentTypePlugin;
+use crate::budget;
 use crate::call::{self, Call, Reply};
 use crate::engine::{self, Ticker};
 use crate::load::{self, Claimed};
-use crate::plugin::{LoadedPlugin, PluginInfo};
+use crate::plugin::{FaultKind, LoadedPlugin, PluginInfo};
+use crate::read_memo::{Kept, ReadMemo};
 use crate::settings::PluginSettings;
 use crate::state::{CallState, ContentReader};
 use crate::{CallContext, HookError, HostError, Issue, convert};
@@ -48,6 +50,7 @@ struct Inner {
     /// slot instead of failing (which would count as a plugin fault).
     slots: Semaphore,
     reader: RwLock<Option<Arc<dyn ContentReader>>>,
+    read_memo: ReadMemo,
     reserved: RwLock<BTreeSet<String>>,
     plugins: RwLock<Plugins>,
     _ticker: Ticker,
@@ -103,6 +106,7 @@ impl PluginHost {
                 pooling,
                 linker,
                 slots: Semaphore::new(slots),
+                read_memo: ReadMemo::new(settings.after_read_cache_bytes),
                 settings,
                 reader: RwLock::new(None),
                 reserved: RwLock::new(BTreeSet::new()),
@@ -398,12 +402,36 @@ impl PluginHost {
             return Ok(entry);
         }
         let input = self.encode(&plugin, hook, &entry)?;
+        let call = self.transform_call(&plugin, hook, type_id, &input, cx);
+        match hook {
+            Hook::AfterRead => {
+                let manifest = &plugin.manifest;
+                let key = ReadMemo::key(
+                    &format!("{}@{}", manifest.id, manifest.wasm.sha256),
+                    type_id,
+                    &input,
+                );
+                self.inner.read_memo.get_or_compute(key, call).await
+            }
+            _ => Ok(call.await?.entry.clone()),
+        }
+    }
+
+    /// Calls `before-save` or `after-read` and checks what it returned.
+    async fn transform_call(
+        &self,
+        plugin: &Arc<LoadedPlugin>,
+        hook: Hook,
+        type_id: &str,
+        input: &str,
+        cx: CallContext,
+    ) -> Result<Arc<Kept>, HookError> {
         let wit_cx = convert::call_context(&cx, type_id);
         let call = match hook {
-            Hook::AfterRead => Call::AfterRead(wit_cx, input),
-            _ => Call::BeforeSave(wit_cx, input),
+            Hook::AfterRead => Call::AfterRead(wit_cx, input.to_owned()),
+            _ => Call::BeforeSave(wit_cx, input.to_owned()),
         };
-        let output = match self.run(&plugin, hook, call).await? {
+        let output = match self.run(plugin, hook, call).await? {
             Reply::Transform(Ok(output)) => output,
             Reply::Transform(Err(crate::bindings::imports::types::HookError::Rejected(issues))) => {
                 return Err(HookError::Rejected {
@@ -415,19 +443,19 @@ impl PluginHost {
             // The plugin reported its own failure: the sandbox held, so it is not a fault.
             Reply::Transform(Err(crate::bindings::imports::types::HookError::Internal(reason))) => {
                 return Err(failed(
-                    &plugin,
+                    plugin,
                     hook,
                     format!("the plugin reported: {reason}"),
                 ));
             }
-            _ => return Err(failed(&plugin, hook, "unexpected answer".into())),
+            _ => return Err(failed(plugin, hook, "unexpected answer".into())),
         };
         let limit = plugin.runnable.limits.max_output_bytes;
         if output.len() > limit {
             return Err(self.fault(
-                &plugin,
+                plugin,
                 hook,
-                crate::plugin::FaultKind::OutputTooLarge,
+                FaultKind::OutputTooLarge,
                 format!(
                     "output of {} bytes is over the {limit}-byte limit",
                     output.len()
@@ -435,17 +463,17 @@ impl PluginHost {
             ));
         }
         match serde_json::from_str::<serde_json::Value>(&output) {
-            Ok(value @ serde_json::Value::Object(_)) => Ok(value),
+            Ok(value @ serde_json::Value::Object(_)) => Ok(Kept::new(value, output.len())),
             Ok(_) => Err(self.fault(
-                &plugin,
+                plugin,
                 hook,
-                crate::plugin::FaultKind::BadOutput,
+                FaultKind::BadOutput,
                 "output is not a JSON object".into(),
             )),
             Err(e) => Err(self.fault(
-                &plugin,
+                plugin,
                 hook,
-                crate::plugin::FaultKind::BadOutput,
+                FaultKind::BadOutput,
                 format!("output is not JSON: {e}"),
             )),
         }
@@ -474,7 +502,10 @@ impl PluginHost {
         Ok(text)
     }
 
-    /// Runs a call on a plugin that may be disabled, recording success or fault.
+    /// Runs a call on a plugin that may be disabled, recording success or fault. The
+    /// call's deadline is the plugin's own, or what is left of the request's plugin time
+    /// budget if that is less; running out of budget is the request's limit, not the
+    /// plugin's fault.
     async fn run(
         &self,
         plugin: &Arc<LoadedPlugin>,
@@ -487,15 +518,29 @@ impl PluginHost {
             });
         }
         let reader = self.inner.reader.read().ok().and_then(|r| r.clone());
-        let timeout = Duration::from_millis(plugin.runnable.limits.timeout_ms);
+        let own_deadline = Duration::from_millis(plugin.runnable.limits.timeout_ms);
         // The semaphore is never closed, so acquiring only waits.
         let _slot = self.inner.slots.acquire().await.ok();
-        match call::invoke(&self.inner.engine, &plugin.runnable, reader, call, timeout).await {
-            Ok(reply) => {
+        let budget = budget::left();
+        if let Some(budget) = budget.filter(|b| b.left.is_zero()) {
+            return Err(budget_spent(plugin, hook, budget.total));
+        }
+        let timeout = budget.map_or(own_deadline, |b| own_deadline.min(b.left));
+        let started = std::time::Instant::now();
+        let result =
+            call::invoke(&self.inner.engine, &plugin.runnable, reader, call, timeout).await;
+        budget::spend(started.elapsed());
+        match (result, budget) {
+            (Ok(reply), _) => {
                 plugin.health.success();
                 Ok(reply)
             }
-            Err(fault) => Err(self.fault(plugin, hook, fault.kind, fault.reason)),
+            (Err(fault), Some(budget))
+                if fault.kind == FaultKind::Timeout && timeout < own_deadline =>
+            {
+                Err(budget_spent(plugin, hook, budget.total))
+            }
+            (Err(fault), _) => Err(self.fault(plugin, hook, fault.kind, fault.reason)),
         }
     }
 
@@ -503,7 +548,7 @@ impl PluginHost {
         &self,
         plugin: &LoadedPlugin,
         hook: Hook,
-        kind: crate::plugin::FaultKind,
+        kind: FaultKind,
         reason: String,
     ) -> HookError {
         let id = &plugin.manifest.id;
@@ -516,6 +561,17 @@ impl PluginHost {
         }
         failed(plugin, hook, reason)
     }
+}
+
+fn budget_spent(plugin: &LoadedPlugin, hook: Hook, total: Duration) -> HookError {
+    failed(
+        plugin,
+        hook,
+        format!(
+            "the request spent its plugin time budget (`plugins.request_budget_ms`, {} ms)",
+            total.as_millis()
+        ),
+    )
 }
 
 fn failed(plugin: &LoadedPlugin, hook: Hook, reason: String) -> HookError {

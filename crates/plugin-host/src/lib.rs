@@ -10,6 +10,7 @@
 //! The WIT contract is `crates/plugin-sdk/wit/since_v0.1.0/plugin.wit`.
 
 mod bindings;
+mod budget;
 mod cache;
 mod call;
 mod convert;
@@ -19,12 +20,14 @@ mod host;
 mod load;
 mod manifest;
 mod plugin;
+mod read_memo;
 mod sandbox;
 mod settings;
 mod state;
 #[cfg(test)]
 mod tests;
 
+pub use budget::with_budget;
 pub use error::{HookError, HostError};
 pub use host::{LoadOutcome, PluginHost};
 pub use manifest::{Capabilities, ManifestLimits, PluginManifest, WasmFile};

@@ -26,6 +26,9 @@ pub struct PluginSettings {
     pub fault_threshold: u32,
     /// Most plugin calls running at once, across all plugins (sizes the instance pool).
     pub max_concurrent_calls: u32,
+    /// Memory for kept `after-read` results (each entry goes through its plugin once per
+    /// version of the entry, not once per request), in bytes; 0 keeps none.
+    pub after_read_cache_bytes: u64,
     /// Each plugin's own settings (`config.get` in the WIT), by plugin id.
     pub config: BTreeMap<String, BTreeMap<String, String>>,
 }
@@ -42,6 +45,7 @@ impl Default for PluginSettings {
             max_output_bytes: 1 << 20,
             fault_threshold: 3,
             max_concurrent_calls: 64,
+            after_read_cache_bytes: 16 << 20,
             config: BTreeMap::new(),
         }
     }

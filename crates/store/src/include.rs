@@ -27,22 +27,65 @@ struct Slot {
     children: Vec<usize>,
 }
 
+/// A page's entries with every entry their include paths reach, fetched but not yet put
+/// in place: the caller may change each one (show it in a locale, run its plugin's
+/// `after-read`) before [`Included::assemble`] nests them.
+pub struct Included {
+    nodes: Vec<Node>,
+    slots: Vec<Slot>,
+    roots: usize,
+}
+
+impl Included {
+    /// Every entry, the page's own and the embedded ones, with its type id.
+    pub fn entries_mut(&mut self) -> impl Iterator<Item = (&str, &mut Entry)> {
+        self.nodes
+            .iter_mut()
+            .map(|node| (node.type_id.as_str(), &mut node.entry))
+    }
+
+    /// The page's entries, each reference on an include path replaced by the entries it
+    /// names (children first, so each holds its own embedded entries when it is placed).
+    pub fn assemble(mut self) -> Vec<Entry> {
+        let mut by_parent: BTreeMap<usize, Vec<Slot>> = BTreeMap::new();
+        for slot in self.slots {
+            by_parent.entry(slot.parent).or_default().push(slot);
+        }
+        for (parent, slots) in by_parent.into_iter().rev() {
+            for slot in slots {
+                let children: Vec<Json> = slot
+                    .children
+                    .iter()
+                    .map(|&c| Json::Object(std::mem::take(&mut self.nodes[c].entry)))
+                    .collect();
+                let value = if slot.many {
+                    Json::Array(children)
+                } else {
+                    children.into_iter().next().unwrap_or(Json::Null)
+                };
+                self.nodes[parent].entry.insert(slot.field, value);
+            }
+        }
+        self.nodes
+            .into_iter()
+            .take(self.roots)
+            .map(|node| node.entry)
+            .collect()
+    }
+}
+
 impl Store {
-    /// Replaces reference ids with the referenced entries along every include path.
-    /// With `public`, only published entries are embedded (others vanish, as they would
-    /// from a public list), stripped of private fields.
-    pub async fn embed(
+    /// Fetches the entries along every include path. With the published version, only
+    /// published entries are embedded (others vanish, as they would from a public list).
+    pub async fn include(
         &self,
         content_type: &ContentType,
-        entries: &mut Vec<Entry>,
+        entries: Vec<Entry>,
         include: &[IncludePath],
         version: Version,
-    ) -> Result<(), StoreError> {
-        if include.is_empty() || entries.is_empty() {
-            return Ok(());
-        }
+    ) -> Result<Included, StoreError> {
         let mut nodes: Vec<Node> = entries
-            .drain(..)
+            .into_iter()
             .map(|entry| Node {
                 type_id: content_type.id.clone(),
                 entry,
@@ -86,9 +129,11 @@ impl Store {
             }
             level = level_end..nodes.len();
         }
-        assemble(&mut nodes, slots);
-        entries.extend(nodes.into_iter().take(roots).map(|node| node.entry));
-        Ok(())
+        Ok(Included {
+            nodes,
+            slots,
+            roots,
+        })
     }
 
     /// For each node of one level and each include path continuing from it: the field,
@@ -162,10 +207,7 @@ impl Store {
             let Some(content_type) = self.registry().get(&type_id) else {
                 continue;
             };
-            let mut entry = entry_from_row(content_type, row, version);
-            if public {
-                content_type.strip_private(&mut entry);
-            }
+            let entry = entry_from_row(content_type, row, version);
             if let Some(id) = entry.get("id").and_then(Json::as_str).map(str::to_owned) {
                 found.insert((type_id, id), entry);
             }
@@ -181,29 +223,5 @@ fn row_table(row: &Value) -> Option<String> {
             _ => None,
         },
         _ => None,
-    }
-}
-
-/// Puts children into their parents, deepest first, so each child already holds its own
-/// embedded entries when it is placed.
-fn assemble(nodes: &mut [Node], slots: Vec<Slot>) {
-    let mut by_parent: BTreeMap<usize, Vec<Slot>> = BTreeMap::new();
-    for slot in slots {
-        by_parent.entry(slot.parent).or_default().push(slot);
-    }
-    for (parent, slots) in by_parent.into_iter().rev() {
-        for slot in slots {
-            let children: Vec<Json> = slot
-                .children
-                .iter()
-                .map(|&c| Json::Object(std::mem::take(&mut nodes[c].entry)))
-                .collect();
-            let value = if slot.many {
-                Json::Array(children)
-            } else {
-                children.into_iter().next().unwrap_or(Json::Null)
-            };
-            nodes[parent].entry.insert(slot.field, value);
-        }
     }
 }

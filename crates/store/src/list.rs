@@ -1,5 +1,5 @@
-//! Lists: one compiled query for the page, totals from the count cache, keyset cursors,
-//! and relations embedded level by level.
+//! Lists: one compiled query for the page, totals from the count cache, keyset cursors.
+//! The entries `include` names are fetched by the caller (`Store::include`).
 
 use civitas_core::query::{Condition, Cursor, FilterValue, ListQuery, PagePosition, format_sort};
 use civitas_core::{ContentType, FieldKind};
@@ -102,8 +102,6 @@ impl Store {
             Some(last) if more && !relevance => Some(cursor_after(&query, last)),
             _ => None,
         };
-        self.embed(content_type, &mut entries, &query.include, version)
-            .await?;
         Ok(ListPage {
             entries,
             total,
