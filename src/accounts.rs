@@ -5,6 +5,7 @@ use std::io::BufRead;
 
 use civitas_api::AppState;
 use civitas_api::error::ApiError;
+use civitas_api::text::Text;
 use civitas_api::users::{NewUserInput, create_user, new_password_hash, normalize_email};
 use civitas_store::{Actor, UserChanges};
 use clap::Subcommand;
@@ -99,10 +100,10 @@ pub async fn run(state: &AppState, command: UserCommand) -> Result<(), UserError
             password_stdin,
         } => {
             let input = NewUserInput {
-                email,
-                display_name: name,
-                role,
-                password: read_password(password_stdin)?,
+                email: Text(email),
+                display_name: name.map(Text),
+                role: Text(role),
+                password: Text(read_password(password_stdin)?),
             };
             let user = create_user(&state.store, &state.auth.settings.roles, input, &actor).await?;
             println!("created {} ({}), id {}", user.email, user.role, user.id);
@@ -149,10 +150,10 @@ pub async fn create_demo_admin(state: &AppState) -> Result<(), UserError> {
     }
     let password = civitas_api::auth::secret::random_password();
     let input = NewUserInput {
-        email: DEMO_ADMIN_EMAIL.to_owned(),
-        display_name: Some("Demo admin".to_owned()),
-        role: "admin".to_owned(),
-        password: password.clone(),
+        email: Text(DEMO_ADMIN_EMAIL.to_owned()),
+        display_name: Some(Text("Demo admin".to_owned())),
+        role: Text("admin".to_owned()),
+        password: Text(password.clone()),
     };
     create_user(
         &state.store,

@@ -2,6 +2,7 @@
 //! error table, and the OpenAPI document with a schema per content type.
 
 mod admin;
+mod allow;
 mod audit_log;
 pub mod auth;
 mod cache;
@@ -17,6 +18,7 @@ pub mod openapi;
 mod params;
 mod plugins;
 mod public;
+mod query_schema;
 mod reader;
 mod request_id;
 mod revisions;
@@ -25,9 +27,11 @@ mod scheduler;
 pub mod schemas;
 mod server;
 mod state;
+pub mod text;
 mod tokens;
 mod translations;
 pub mod users;
+mod value_patterns;
 
 use std::sync::Arc;
 
@@ -91,11 +95,7 @@ fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
 
 /// The OpenAPI document, with a schema and paths per content type, as pretty JSON.
 pub fn openapi_document(state: &SharedState) -> Result<String, serde_json::Error> {
-    let document = openapi::document(
-        &service(state).spec(),
-        state.registry(),
-        state.auth.settings.public_read_requires_token,
-    )?;
+    let document = openapi::document(&service(state).spec(), state)?;
     serde_json::to_string_pretty(&document)
 }
 
@@ -103,10 +103,13 @@ pub fn openapi_document(state: &SharedState) -> Result<String, serde_json::Error
 pub fn app(state: SharedState) -> Result<impl Endpoint, serde_json::Error> {
     let max_body_bytes = state.settings.max_body_bytes;
     let hsts_max_age_secs = state.settings.hsts_max_age_secs;
+    let plugin_budget = state.settings.plugin_request_budget;
     let cors_policy = Arc::new(state.settings.cors.clone());
     let service = service(&state);
     let generated = service.spec();
-    let spec = Arc::new(openapi_document(&state)?);
+    let document = openapi::document(&generated, &state)?;
+    let routes = Arc::new(allow::Routes::from_document(&document));
+    let spec = Arc::new(serde_json::to_string_pretty(&document)?);
     // The UI embeds the spec it was built with; give it the per-type document instead.
     let docs = Arc::new(service.swagger_ui_html().replace(&generated, &spec));
     let spec_json = spec.clone();
@@ -134,9 +137,11 @@ pub fn app(state: SharedState) -> Result<impl Endpoint, serde_json::Error> {
         // Outside the middleware above, so each of them can see the state.
         .data(state)
         .catch_all_error(|error| async move { error::from_framework_error(error).into_response() })
+        .around(allow::allow_header(routes))
         // Outside the error conversion, so error answers carry these headers too.
         .around(cors::cors(cors_policy))
         .around(middleware::security_headers(hsts_max_age_secs))
+        .around(middleware::plugin_budget(plugin_budget))
         .around(middleware::log_request)
         .around(request_id::assign))
 }

@@ -2,6 +2,8 @@
 
 use civitas_core::ContentType;
 use civitas_core::definition::TypeDefinition;
+use civitas_core::query::list::MAX_SEARCH_LEN;
+use civitas_core::query::search_words;
 
 use poem::Request;
 use poem_openapi::param::{Path, Query};
@@ -166,13 +168,12 @@ impl PublicApi {
         allow_only(request, &["q", "limit"])?;
         let settings = &self.state.settings;
         let limit = params::page_size(settings, "limit", limit.0)?;
-        let text = q.0.trim();
-        if text.is_empty() || text.chars().count() > 200 {
-            return Err(ApiError::new(
+        let text = search_words(&q.0).ok_or_else(|| {
+            ApiError::new(
                 ErrorCode::InvalidSearch,
-                "`q` must hold 1 to 200 characters",
-            ));
-        }
+                format!("`q` must hold 1 to {MAX_SEARCH_LEN} characters, not all blank"),
+            )
+        })?;
         let hits = self.state.store.search_all(text, limit as usize).await?;
         let data: Vec<Value> = hits
             .into_iter()

@@ -3,8 +3,11 @@
 //! rules are one.
 
 use civitas_core::field::{Bounds, TextRules};
-use civitas_core::{ContentType, Field, FieldKind, Status};
+use civitas_core::validate::is_text_kind;
+use civitas_core::{ContentType, Field, FieldKind, Status, SystemField};
 use serde_json::{Map, Value, json};
+
+use crate::value_patterns;
 
 /// `study_case` -> `StudyCase`, for schema names.
 pub fn pascal_case(id: &str) -> String {
@@ -35,6 +38,11 @@ pub enum View {
 impl View {
     pub const ALL: [View; 4] = [View::Public, View::Admin, View::Input, View::Patch];
 
+    /// What the API answers with, not what it takes.
+    pub fn is_output(self) -> bool {
+        matches!(self, View::Public | View::Admin)
+    }
+
     pub fn schema_name(self, content_type: &ContentType) -> String {
         let base = pascal_case(&content_type.id);
         match self {
@@ -46,46 +54,56 @@ impl View {
     }
 }
 
-pub fn entry_schema(content_type: &ContentType, view: View) -> Value {
+/// The schema of one view of a type's entries; `other_locales` are the locales besides
+/// the default that translations may be written in.
+pub fn entry_schema(content_type: &ContentType, view: View, other_locales: &[String]) -> Value {
     let mut properties = Map::new();
     let mut required: Vec<&str> = Vec::new();
-    let output = matches!(view, View::Public | View::Admin);
+    let output = view.is_output();
     if output {
         for (name, schema) in system_output_properties(content_type, view) {
             required.push(name);
             properties.insert(name.to_owned(), schema);
         }
     } else {
-        properties.insert(
-            "slug".into(),
-            json!({"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 96,
-                   "description": "Made from the title field when omitted."}),
-        );
+        let mut slug = value_patterns::slug();
+        slug["description"] = json!("Made from the title field when omitted.");
+        slug["nullable"] = json!(true);
+        properties.insert("slug".into(), slug);
         properties.insert(
             "published_at".into(),
-            json!({"type": "string", "format": "date-time", "description": "Publication time; set on first publish when omitted."}),
+            json!({"type": "string", "format": "date-time", "nullable": true, "description": "Publication time; set on first publish when omitted."}),
         );
-        if let Some(schema) = translations_schema(content_type) {
-            properties.insert("translations".into(), schema);
+        let by_locale: Map<String, Value> = other_locales
+            .iter()
+            .map(|locale| (locale.clone(), translation_schema(content_type)))
+            .collect();
+        let translations = json!({
+            "type": "object",
+            "nullable": true,
+            "description": "The localized fields in other locales (`api.locales`), by locale, e.g. {\"fr\": {\"title\": \"...\"}}. The default locale's values are the fields themselves.",
+            "properties": by_locale,
+            "additionalProperties": false,
+        });
+        properties.insert("translations".into(), translations);
+        for system in SystemField::ALL.into_iter().filter(|f| !f.is_writable()) {
+            properties.insert(
+                system.name().to_owned(),
+                json!({"readOnly": true, "description": "Read-only: taken and ignored, so an entry read from the API can be sent back as it is."}),
+            );
         }
     }
     for field in &content_type.fields {
         if view == View::Public && field.private {
             continue;
         }
-        let mut schema = field_schema(field, output);
-        if output {
-            if !field.required {
-                schema["nullable"] = Value::Bool(true);
-            }
+        let mut schema = field_schema(field, view);
+        // Output fields are not required either: `fields=` may leave them out.
+        if !field.required {
+            schema["nullable"] = Value::Bool(true);
+        }
+        if view == View::Input && must_have_value(field) {
             required.push(&field.name);
-        } else {
-            if view == View::Input && field.required && field.default.is_none() {
-                required.push(&field.name);
-            }
-            if view == View::Patch || !field.required {
-                schema["nullable"] = Value::Bool(true);
-            }
         }
         properties.insert(field.name.clone(), schema);
     }
@@ -94,6 +112,9 @@ pub fn entry_schema(content_type: &ContentType, view: View) -> Value {
         "title": view.schema_name(content_type),
         "properties": properties,
     });
+    if !output {
+        schema["additionalProperties"] = json!(false);
+    }
     if let Some(description) = &content_type.description {
         schema["description"] = Value::String(description.clone());
     }
@@ -103,20 +124,45 @@ pub fn entry_schema(content_type: &ContentType, view: View) -> Value {
     schema
 }
 
-/// `{locale: {field: value}}` for the type's localized fields, if it has any.
-fn translations_schema(content_type: &ContentType) -> Option<Value> {
+/// One locale's translation of an entry: its localized fields (`PUT .../translations/{locale}`).
+pub fn translation_schema(content_type: &ContentType) -> Value {
     let fields: Map<String, Value> = content_type
         .fields
         .iter()
         .filter(|f| f.localized)
-        .map(|f| (f.name.clone(), field_schema(f, false)))
+        .map(|f| (f.name.clone(), translated_field_schema(f)))
         .collect();
-    (!fields.is_empty()).then(|| {
-        json!({
-            "type": "object",
-            "description": "The localized fields in other locales (`api.locales`), by locale, e.g. {\"fr\": {\"title\": \"...\"}}. The default locale's values are the fields themselves.",
-            "additionalProperties": {"type": "object", "properties": fields, "additionalProperties": false},
-        })
+    json!({
+        "type": "object",
+        "title": format!("{}Translation", pascal_case(&content_type.id)),
+        "description": "The entry's localized fields in one locale; a field left out shows the default locale's value.",
+        "properties": fields,
+        "additionalProperties": false,
+    })
+}
+
+/// A localized field's value in another locale: blank or `null` leaves it to the default
+/// locale's value, whatever the field's own rules.
+fn translated_field_schema(field: &Field) -> Value {
+    let mut schema = json!({
+        "anyOf": [kind_schema(&field.kind, View::Input), value_patterns::blank()],
+        "nullable": true,
+    });
+    schema["description"] = json!(
+        field
+            .description
+            .clone()
+            .unwrap_or_else(|| field.label.clone())
+    );
+    schema
+}
+
+/// `{locale: {field: value}}` as stored, in an admin read.
+fn stored_translations_schema(content_type: &ContentType) -> Value {
+    json!({
+        "type": "object",
+        "description": "The entry's translations, by locale: its localized fields in that locale.",
+        "additionalProperties": translation_schema(content_type),
     })
 }
 
@@ -151,10 +197,7 @@ fn system_output_properties(content_type: &ContentType, view: View) -> Vec<(&'st
         ),
     ];
     if view == View::Admin {
-        properties.push((
-            "translations",
-            translations_schema(content_type).unwrap_or_else(|| json!({"type": "object"})),
-        ));
+        properties.push(("translations", stored_translations_schema(content_type)));
         properties.push((
             "unpublished_changes",
             json!({"type": "boolean", "description": "The entry is published and has changes since, which the public sees once it is published again."}),
@@ -179,8 +222,33 @@ fn system_output_properties(content_type: &ContentType, view: View) -> Vec<(&'st
     properties
 }
 
-fn field_schema(field: &Field, output: bool) -> Value {
-    let mut schema = kind_schema(&field.kind, output);
+/// A write must give this field a value that is not blank: it is required and has no
+/// default to fall back to.
+fn must_have_value(field: &Field) -> bool {
+    field.required && field.default.is_none()
+}
+
+/// What a write takes for a field. Blank text means "no value" in a text field: refused
+/// where a value is needed, taken as clearing the field elsewhere.
+fn input_rules(field: &Field, mut schema: Value) -> Value {
+    if !is_text_kind(&field.kind) {
+        if field.required && !must_have_value(field) {
+            schema["nullable"] = Value::Bool(true);
+        }
+        return schema;
+    }
+    if must_have_value(field) {
+        return json!({"allOf": [schema, value_patterns::not_blank()]});
+    }
+    json!({"anyOf": [schema, value_patterns::blank()], "nullable": true})
+}
+
+fn field_schema(field: &Field, view: View) -> Value {
+    let output = view.is_output();
+    let mut schema = kind_schema(&field.kind, view);
+    if !output {
+        schema = input_rules(field, schema);
+    }
     let mut description = field
         .description
         .clone()
@@ -195,9 +263,12 @@ fn field_schema(field: &Field, output: bool) -> Value {
     schema
 }
 
-fn kind_schema(kind: &FieldKind, output: bool) -> Value {
+fn kind_schema(kind: &FieldKind, view: View) -> Value {
+    let output = view.is_output();
     match kind {
-        FieldKind::Text(rules) | FieldKind::Slug(rules) => text_schema(rules),
+        FieldKind::Text(rules) => text_schema(rules),
+        FieldKind::Slug(rules) if output => text_schema(rules),
+        FieldKind::Slug(rules) => json!({"allOf": [text_schema(rules), value_patterns::slug()]}),
         FieldKind::RichText(_) if output => json!({
             "type": "object",
             "required": ["markdown", "html"],
@@ -211,42 +282,61 @@ fn kind_schema(kind: &FieldKind, output: bool) -> Value {
             markdown["description"] = json!("Markdown.");
             json!({"oneOf": [markdown, {"type": "object", "required": ["markdown"], "properties": {"markdown": markdown}}]})
         }
-        FieldKind::Integer(bounds) => {
-            bounded(json!({"type": "integer", "format": "int64"}), bounds)
-        }
-        FieldKind::Number(bounds) => bounded(json!({"type": "number"}), bounds),
+        FieldKind::Integer(bounds) => bounded(
+            json!({"type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX}),
+            bounds,
+        ),
+        FieldKind::Number(bounds) => bounded(
+            json!({"type": "number", "minimum": f64::MIN, "maximum": f64::MAX}),
+            bounds,
+        ),
         FieldKind::Boolean => json!({"type": "boolean"}),
         FieldKind::Date => json!({"type": "string", "format": "date"}),
         FieldKind::Datetime => json!({"type": "string", "format": "date-time"}),
         FieldKind::Enum(options) => json!({"type": "string", "enum": options}),
-        FieldKind::Email => json!({"type": "string", "format": "email"}),
-        FieldKind::Url => json!({"type": "string", "format": "uri"}),
+        FieldKind::Email => value_patterns::email(),
+        FieldKind::Url => value_patterns::url(),
         FieldKind::Json => json!({}),
         FieldKind::Reference {
             to, many: false, ..
-        } => reference_schema(to, output),
+        } => reference_schema(to, view),
         FieldKind::Reference {
             to,
             many: true,
             items,
         } => items_bounded(
-            json!({"type": "array", "items": reference_schema(to, output)}),
+            json!({"type": "array", "items": reference_schema(to, view)}),
             items,
         ),
         FieldKind::List { item, items } => items_bounded(
-            json!({"type": "array", "items": kind_schema(item, output)}),
+            json!({"type": "array", "items": kind_schema(item, view)}),
             items,
         ),
     }
 }
 
-fn reference_schema(to: &str, output: bool) -> Value {
-    let description = if output {
-        format!("Id of a `{to}` entry.")
-    } else {
-        format!("Id or slug of a `{to}` entry.")
+/// On the way in, an id or slug; on the way out, an id, or the entry itself when
+/// `include` names the field.
+fn reference_schema(to: &str, view: View) -> Value {
+    let embedded = match view {
+        View::Public => Some(pascal_case(to)),
+        View::Admin => Some(format!("{}Admin", pascal_case(to))),
+        View::Input | View::Patch => None,
     };
-    json!({"type": "string", "description": description})
+    match embedded {
+        Some(schema) => json!({
+            "description": format!("The id of a `{to}` entry, or the entry itself where `include` names this field."),
+            "anyOf": [
+                {"type": "string", "description": "Entry id."},
+                {"$ref": format!("#/components/schemas/{schema}")}
+            ]
+        }),
+        None => {
+            let mut schema = value_patterns::reference();
+            schema["description"] = json!(format!("Id or slug of a `{to}` entry."));
+            schema
+        }
+    }
 }
 
 fn text_schema(rules: &TextRules) -> Value {

@@ -11,11 +11,12 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use crate::auth::principal::parse_scope;
 use crate::auth::schemes::AdminAuth;
 use crate::auth::secret::{TokenKind, new_bearer, new_record_id};
+use crate::envelope::ListMeta;
 use crate::error::{ApiError, ErrorCode};
 use crate::params::allow_only;
 use crate::public::ApiTags;
 use crate::state::SharedState;
-use crate::users::ListMeta;
+use crate::text::Text;
 
 /// An API token as the API shows it: never its secret.
 #[derive(Debug, Clone, Object)]
@@ -77,12 +78,12 @@ pub struct NewTokenData {
 #[oai(deny_unknown_fields)]
 pub struct NewTokenInput {
     /// What the token is for, e.g. `www.example.org build`.
-    pub name: String,
+    pub name: Text,
     /// `read` (published content, when public reads need a token), `preview` (drafts),
     /// `write`, `publish` (each optionally for one type: `write:partner`) and `admin`.
-    pub scopes: Vec<String>,
+    pub scopes: Vec<Text>,
     /// When the token stops working (RFC 3339, in the future); never when absent.
-    pub expires_at: Option<String>,
+    pub expires_at: Option<Text>,
 }
 
 #[derive(ApiResponse)]
@@ -98,6 +99,9 @@ pub enum TokenRevoked {
     #[oai(status = 204)]
     Revoked,
 }
+
+/// Longest token name, in characters.
+pub const MAX_TOKEN_NAME_CHARS: usize = 100;
 
 pub struct TokensApi {
     pub state: SharedState,
@@ -179,9 +183,7 @@ impl TokensApi {
             .map(TokenView::from)
             .collect();
         Ok(Json(TokenList {
-            meta: ListMeta {
-                total: tokens.len() as u64,
-            },
+            meta: ListMeta::whole(tokens.len() as u64),
             data: tokens,
         }))
     }
@@ -198,22 +200,23 @@ impl TokensApi {
     ) -> Result<TokenCreated, ApiError> {
         allow_only(request, &[])?;
         let input = body.0;
-        let name = input.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 100 {
+        if input.name.trim().is_empty() || input.name.chars().count() > MAX_TOKEN_NAME_CHARS {
             return Err(ApiError::invalid_field(
                 "name",
                 "invalid_length",
-                "must be 1 to 100 characters",
+                format!("must be 1 to {MAX_TOKEN_NAME_CHARS} characters, not all blank"),
             ));
         }
-        self.check_scopes(&input.scopes)?;
+        let name = input.name.trim().to_owned();
+        let scopes: Vec<String> = input.scopes.into_iter().map(String::from).collect();
+        self.check_scopes(&scopes)?;
         let expires_at = check_expiry(input.expires_at.as_deref())?;
         let id = new_record_id();
         let secret = new_bearer(TokenKind::Api, &id);
         let token = NewToken {
             id,
             name,
-            scopes: input.scopes,
+            scopes,
             secret_hash: secret.hash,
             expires_at,
         };

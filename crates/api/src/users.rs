@@ -10,14 +10,16 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use crate::auth::Roles;
 use crate::auth::schemes::AdminAuth;
 use crate::auth::secret::hash_password;
+use crate::envelope::ListMeta;
 use crate::error::{ApiError, ErrorCode};
 use crate::params::allow_only;
 use crate::public::ApiTags;
 use crate::state::SharedState;
+use crate::text::Text;
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 /// Argon2 hashes any length, but the cost of a huge password is the server's.
-pub const MAX_PASSWORD_BYTES: usize = 1024;
+pub const MAX_PASSWORD_CHARS: usize = 1024;
 
 /// A user account as the API shows it: never the password hash.
 #[derive(Debug, Clone, Object)]
@@ -61,30 +63,25 @@ pub struct UserList {
 }
 
 #[derive(Debug, Clone, Object)]
-pub struct ListMeta {
-    pub total: u64,
-}
-
-#[derive(Debug, Clone, Object)]
 #[oai(deny_unknown_fields)]
 pub struct NewUserInput {
-    pub email: String,
+    pub email: Text,
     /// Defaults to the part of the email before `@`.
-    pub display_name: Option<String>,
-    pub role: String,
+    pub display_name: Option<Text>,
+    pub role: Text,
     /// At least 10 characters.
-    pub password: String,
+    pub password: Text,
 }
 
 /// Fields to change; those left out stay.
 #[derive(Debug, Clone, Object)]
 #[oai(deny_unknown_fields)]
 pub struct UserPatch {
-    pub email: Option<String>,
-    pub display_name: Option<String>,
-    pub role: Option<String>,
+    pub email: Option<Text>,
+    pub display_name: Option<Text>,
+    pub role: Option<Text>,
     /// A new password ends the user's sessions.
-    pub password: Option<String>,
+    pub password: Option<Text>,
     /// Disabling ends the user's sessions; the last enabled admin cannot be disabled.
     pub disabled: Option<bool>,
 }
@@ -108,8 +105,10 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// An account's email as given (lowercased): surrounding blanks are an error here, not
+/// trimmed away, so the documented pattern is the whole rule.
 pub fn check_email(email: &str) -> Result<String, ApiError> {
-    let email = normalize_email(email);
+    let email = email.to_lowercase();
     if civitas_core::validate::is_email(&email) {
         Ok(email)
     } else {
@@ -136,11 +135,11 @@ pub fn check_role(roles: &Roles, role: &str) -> Result<(), ApiError> {
 /// Checks a new password and hashes it (off the async runtime: hashing is slow on purpose).
 pub async fn new_password_hash(field: &str, password: String) -> Result<String, ApiError> {
     let chars = password.chars().count();
-    if chars < MIN_PASSWORD_CHARS || password.len() > MAX_PASSWORD_BYTES {
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
         return Err(ApiError::invalid_field(
             field,
             "invalid_password",
-            format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_BYTES} characters long"),
+            format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters long"),
         ));
     }
     tokio::task::spawn_blocking(move || hash_password(&password))
@@ -150,18 +149,22 @@ pub async fn new_password_hash(field: &str, password: String) -> Result<String, 
         .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the password could not be hashed"))
 }
 
+/// Longest display name, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 200;
+
 fn display_name_or_default(display_name: Option<String>, email: &str) -> Result<String, ApiError> {
-    let name = display_name
-        .map(|n| n.trim().to_owned())
-        .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
-    if name.is_empty() || name.chars().count() > 200 {
+    let Some(name) = display_name else {
+        let local = email.split('@').next().unwrap_or_default();
+        return Ok(local.chars().take(MAX_DISPLAY_NAME_CHARS).collect());
+    };
+    if name.trim().is_empty() || name.chars().count() > MAX_DISPLAY_NAME_CHARS {
         return Err(ApiError::invalid_field(
             "display_name",
             "invalid_length",
-            "must be 1 to 200 characters",
+            format!("must be 1 to {MAX_DISPLAY_NAME_CHARS} characters, not all blank"),
         ));
     }
-    Ok(name)
+    Ok(name.trim().to_owned())
 }
 
 /// Creates an account after checking every rule; shared by the API and `civitas user create`.
@@ -173,12 +176,12 @@ pub async fn create_user(
 ) -> Result<User, ApiError> {
     let email = check_email(&input.email)?;
     check_role(roles, &input.role)?;
-    let display_name = display_name_or_default(input.display_name, &email)?;
-    let password_hash = new_password_hash("password", input.password).await?;
+    let display_name = display_name_or_default(input.display_name.map(String::from), &email)?;
+    let password_hash = new_password_hash("password", input.password.into()).await?;
     let user = NewUser {
         email,
         display_name,
-        role: input.role,
+        role: input.role.into(),
         password_hash,
     };
     Ok(store.create_user(&user, actor).await?)
@@ -238,9 +241,7 @@ impl UsersApi {
             .map(UserView::from)
             .collect();
         Ok(Json(UserList {
-            meta: ListMeta {
-                total: users.len() as u64,
-            },
+            meta: ListMeta::whole(users.len() as u64),
             data: users,
         }))
     }
@@ -309,17 +310,17 @@ impl UsersApi {
         self.keep_an_admin(&user, still_admin).await?;
         let email = patch.email.as_deref().map(check_email).transpose()?;
         let display_name = match patch.display_name {
-            Some(name) => Some(display_name_or_default(Some(name), &user.email)?),
+            Some(name) => Some(display_name_or_default(Some(name.into()), &user.email)?),
             None => None,
         };
         let password_hash = match patch.password {
-            Some(password) => Some(new_password_hash("password", password).await?),
+            Some(password) => Some(new_password_hash("password", password.into()).await?),
             None => None,
         };
         let changes = UserChanges {
             email,
             display_name,
-            role: patch.role,
+            role: patch.role.map(String::from),
             password_hash,
             disabled: patch.disabled,
         };

@@ -98,10 +98,13 @@ pub fn validate_all(
         }
     }
     for field in &content_type.fields {
-        let given = input.get(&field.name).filter(|v| !is_blank(v));
+        let given = input.get(&field.name).filter(|v| !is_blank(&field.kind, v));
+        // A replacement clears what it leaves out, but a required field falls back to its
+        // default, as on create.
         let value = match (given, mode) {
             (Some(value), _) => Some(value),
             (None, WriteMode::Create) => field.default.as_ref(),
+            (None, WriteMode::Replace) if field.required => field.default.as_ref(),
             (None, WriteMode::Replace) => None,
         };
         match value {
@@ -207,7 +210,7 @@ fn read_translations(
                     "not_localized",
                     format!("`{}` has no localized field `{name}`", content_type.id),
                 )),
-                Some(_) if is_blank(value) => {}
+                Some(field) if is_blank(&field.kind, value) => {}
                 Some(field) => match normalize(&field.kind, value) {
                     Ok(normal) => {
                         translated.insert(name.clone(), normal);
@@ -222,11 +225,29 @@ fn read_translations(
     }
 }
 
-/// `null` and whitespace-only text count as no value, so a required title cannot be "".
-fn is_blank(value: &Value) -> bool {
+/// The characters `str::trim` drops (Unicode White_Space), as the inside of a regular
+/// expression class, so documents can state the same rule as [`is_blank`].
+pub const WHITESPACE_CLASS: &str =
+    "\\t\\n\\x0B\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
+
+/// Whether a field of this kind takes text, where whitespace-only means "no value".
+pub fn is_text_kind(kind: &FieldKind) -> bool {
+    matches!(
+        kind,
+        FieldKind::Text(_)
+            | FieldKind::RichText(_)
+            | FieldKind::Slug(_)
+            | FieldKind::Email
+            | FieldKind::Url
+    )
+}
+
+/// `null` counts as no value; so does whitespace-only text in a text field, so a required
+/// title cannot be "" and an empty form field clears an optional one.
+fn is_blank(kind: &FieldKind, value: &Value) -> bool {
     match value {
         Value::Null => true,
-        Value::String(text) => text.trim().is_empty(),
+        Value::String(text) => is_text_kind(kind) && text.trim().is_empty(),
         _ => false,
     }
 }
@@ -365,14 +386,9 @@ fn rich_text(value: &Value, rules: &TextRules) -> Result<Value, Problem> {
 }
 
 fn integer(value: &Value, bounds: &Bounds<i64>) -> Result<Value, Problem> {
+    // A JSON integer only: `5.0` is a number, as JSON Schema (and the document) says.
     let n = value
         .as_i64()
-        .or_else(|| {
-            value
-                .as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-                .map(|f| f as i64)
-        })
         .ok_or_else(|| Problem::new("invalid_type", "expected a whole number"))?;
     check_bounds(n, bounds)?;
     Ok(Value::from(n))
@@ -405,11 +421,18 @@ fn check_bounds<T: PartialOrd + Copy + std::fmt::Display>(
     Ok(())
 }
 
+/// A date written exactly as YYYY-MM-DD (chrono alone would also take `2024-1-5`).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    (text.len() == 10)
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+}
+
 fn date(value: &Value) -> Result<Value, Problem> {
     let text = string(value)?;
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    parse_date(text)
         .map(|d| Value::String(d.format("%Y-%m-%d").to_string()))
-        .map_err(|_| Problem::new("invalid_date", "expected a date as YYYY-MM-DD"))
+        .ok_or_else(|| Problem::new("invalid_date", "expected a date as YYYY-MM-DD"))
 }
 
 fn datetime(value: &Value) -> Result<Value, Problem> {
@@ -429,9 +452,13 @@ pub fn canonical_datetime(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-/// A plausible email address: one `@`, a dotted domain, no blanks, at most 254 bytes.
+/// Longest email address, in characters.
+pub const MAX_EMAIL_LEN: usize = 254;
+
+/// A plausible email address: one `@`, a dotted domain, no blanks or control characters,
+/// at most [`MAX_EMAIL_LEN`] characters.
 pub fn is_email(text: &str) -> bool {
-    text.len() <= 254
+    text.chars().count() <= MAX_EMAIL_LEN
         && text.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && domain.contains('.')

@@ -14,13 +14,14 @@ use crate::error::{ApiError, ErrorCode};
 use crate::params::allow_only;
 use crate::public::ApiTags;
 use crate::state::{AppState, SharedState};
-use crate::users::{MAX_PASSWORD_BYTES, UserView, new_password_hash, normalize_email};
+use crate::text::Text;
+use crate::users::{MAX_PASSWORD_CHARS, UserView, new_password_hash, normalize_email};
 
 #[derive(Debug, Clone, Object)]
 #[oai(deny_unknown_fields)]
 pub struct LoginInput {
-    pub email: String,
-    pub password: String,
+    pub email: Text,
+    pub password: Text,
 }
 
 #[derive(Debug, Clone, Object)]
@@ -41,9 +42,9 @@ pub struct LoginResponse {
 #[derive(Debug, Clone, Object)]
 #[oai(deny_unknown_fields)]
 pub struct PasswordChange {
-    pub current_password: String,
+    pub current_password: Text,
     /// At least 10 characters.
-    pub new_password: String,
+    pub new_password: Text,
 }
 
 /// One capability a credential holds.
@@ -122,7 +123,7 @@ fn client_address(request: &Request, header: Option<&str>) -> String {
 /// Checks a password off the async runtime (Argon2 is slow on purpose). With no stored
 /// hash a decoy is checked, so unknown accounts answer in the same time.
 async fn password_matches(password: String, stored_hash: Option<String>) -> bool {
-    if password.len() > MAX_PASSWORD_BYTES {
+    if password.chars().count() > MAX_PASSWORD_CHARS {
         return false;
     }
     tokio::task::spawn_blocking(move || verify_password(&password, stored_hash.as_deref()))
@@ -181,7 +182,7 @@ impl AuthApi {
             .map_err(ApiError::rate_limited)?;
         let user = self.state.store.user_by_email(&email).await?;
         let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-        let matches = password_matches(body.0.password, stored_hash).await;
+        let matches = password_matches(body.0.password.into(), stored_hash).await;
         let user = match user {
             Some(user) if matches && !user.disabled => user,
             _ => {
@@ -251,7 +252,12 @@ impl AuthApi {
             .await?
             .ok_or_else(crate::auth::unauthorized)?;
         let input = body.0;
-        if !password_matches(input.current_password, Some(user.password_hash.clone())).await {
+        if !password_matches(
+            input.current_password.into(),
+            Some(user.password_hash.clone()),
+        )
+        .await
+        {
             return Err(ApiError::invalid_field(
                 "current_password",
                 "wrong_password",
@@ -259,7 +265,9 @@ impl AuthApi {
             ));
         }
         let changes = UserChanges {
-            password_hash: Some(new_password_hash("new_password", input.new_password).await?),
+            password_hash: Some(
+                new_password_hash("new_password", input.new_password.into()).await?,
+            ),
             ..UserChanges::default()
         };
         self.state

@@ -2,14 +2,14 @@
 //! ORed, and `filter[reference.field][op]=value` reaching into referenced entries. Values
 //! are parsed by the field's kind, so the store only ever binds typed values.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::content_type::ContentType;
 use crate::entry::SystemField;
 use crate::field::{Field, FieldKind, TextRules};
 use crate::registry::TypeRegistry;
-use crate::validate::canonical_datetime;
+use crate::validate::{canonical_datetime, parse_date};
 
 /// The comparison a condition makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +182,51 @@ pub fn resolve_target(
     }
 }
 
+/// Every path a filter may name on `content_type`, with its kind: `id`, the sortable
+/// system fields, the visible fields, and through each visible reference field the same
+/// of the type it points to (`authors.slug`). What [`resolve_target`] accepts, listed.
+pub fn filter_paths(
+    registry: &TypeRegistry,
+    content_type: &ContentType,
+    public: bool,
+) -> Vec<(String, FieldKind)> {
+    let mut paths = own_subjects(content_type, public);
+    for field in content_type
+        .fields
+        .iter()
+        .filter(|f| !(public && f.private))
+    {
+        let FieldKind::Reference { to, .. } = &field.kind else {
+            continue;
+        };
+        if let Some(target) = registry.get(to) {
+            paths.extend(
+                own_subjects(target, public)
+                    .into_iter()
+                    .map(|(name, kind)| (format!("{}.{name}", field.name), kind)),
+            );
+        }
+    }
+    paths
+}
+
+fn own_subjects(content_type: &ContentType, public: bool) -> Vec<(String, FieldKind)> {
+    let system = SystemField::ALL
+        .into_iter()
+        .filter(|f| f.is_sortable())
+        .map(Subject::System);
+    let fields = content_type
+        .fields
+        .iter()
+        .filter(|f| !(public && f.private))
+        .map(|f| Subject::Field(Box::new(f.clone())));
+    std::iter::once(Subject::Id)
+        .chain(system)
+        .chain(fields)
+        .map(|subject| (subject.name().to_owned(), subject.kind(content_type)))
+        .collect()
+}
+
 fn visible_field<'a>(content_type: &'a ContentType, name: &str, public: bool) -> Option<&'a Field> {
     content_type.field(name).filter(|f| !(public && f.private))
 }
@@ -254,7 +299,8 @@ pub fn parse_value(kind: &FieldKind, op: Operator, text: &str) -> Result<FilterV
     }
 }
 
-fn is_text(kind: &FieldKind) -> bool {
+/// Whether the kind holds text, so `contains` and `starts_with` compare text.
+pub fn is_text(kind: &FieldKind) -> bool {
     matches!(
         kind,
         FieldKind::Text(_)
@@ -268,6 +314,11 @@ fn is_text(kind: &FieldKind) -> bool {
 fn scalar(kind: &FieldKind, text: &str) -> Result<Value, String> {
     let expected = |what: &str| format!("expected {what}, not `{text}`");
     match kind {
+        // Blank text is never stored (it means "no value"), so comparing with "" could
+        // only ever match nothing: `null` is the way to find entries without a value.
+        _ if is_text(kind) && text.is_empty() => {
+            Err("needs some text (to find entries without a value, use `null`)".to_owned())
+        }
         FieldKind::Text(_)
         | FieldKind::Slug(_)
         | FieldKind::Email
@@ -288,9 +339,9 @@ fn scalar(kind: &FieldKind, text: &str) -> Result<Value, String> {
             "false" => Ok(Value::Bool(false)),
             _ => Err(expected("true or false")),
         },
-        FieldKind::Date => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        FieldKind::Date => parse_date(text)
             .map(|d| Value::String(d.format("%Y-%m-%d").to_string()))
-            .map_err(|_| expected("a date as YYYY-MM-DD")),
+            .ok_or_else(|| expected("a date as YYYY-MM-DD")),
         FieldKind::Datetime => {
             datetime(text).ok_or_else(|| expected("an RFC 3339 time or a YYYY-MM-DD date"))
         }
@@ -321,7 +372,7 @@ fn datetime(text: &str) -> Option<Value> {
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Some(Value::String(canonical_datetime(at.with_timezone(&Utc))));
     }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    let date = parse_date(text)?;
     Some(Value::String(canonical_datetime(
         date.and_hms_opt(0, 0, 0)?.and_utc(),
     )))

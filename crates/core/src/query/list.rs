@@ -37,11 +37,79 @@ pub struct ListQuery {
     pub search: Option<String>,
 }
 
-/// Most `filter[or][N]` groups and conditions a request may hold; enough for any page,
-/// small enough that no request can make the database plan an enormous query.
-const MAX_GROUPS: usize = 10;
-const MAX_CONDITIONS: usize = 30;
-const MAX_SEARCH_LEN: usize = 200;
+/// The shape a `filter` may have: enough for any page, small enough that no request can
+/// make the database plan an enormous query. Stated per level (and so in the OpenAPI
+/// document, as the `filter` object's schema) rather than as one total: at most
+/// `MAX_FILTER_KEYS` fields (with `or` counting as one) at the top, `MAX_OPERATORS` per
+/// field, and at most `MAX_GROUPS` `or` groups numbered 0 to `MAX_GROUP_INDEX` of
+/// `MAX_GROUP_FIELDS` fields each.
+pub const MAX_FILTER_KEYS: usize = 10;
+pub const MAX_OPERATORS: usize = 4;
+pub const MAX_GROUPS: usize = 5;
+pub const MAX_GROUP_INDEX: usize = 9;
+pub const MAX_GROUP_FIELDS: usize = 5;
+/// Longest `q`, in characters, as sent.
+pub const MAX_SEARCH_LEN: usize = 200;
+
+/// Counts what a filter holds so far, to refuse one past its shape.
+#[derive(Default)]
+struct FilterShape {
+    top: Vec<String>,
+    groups: Vec<(usize, Vec<String>)>,
+    operators: Vec<((Option<usize>, String), usize)>,
+}
+
+impl FilterShape {
+    fn admit(&mut self, key: &str, group: Option<usize>, path: &str) -> Result<(), QueryError> {
+        let too_many = |what: String| error(QueryErrorCode::InvalidValue, key, what);
+        let top = if group.is_some() { "or" } else { path };
+        if !self.top.iter().any(|t| t == top) {
+            if self.top.len() == MAX_FILTER_KEYS {
+                return Err(too_many(format!(
+                    "`filter` takes at most {MAX_FILTER_KEYS} fields (`or` counts as one)"
+                )));
+            }
+            self.top.push(top.to_owned());
+        }
+        if let Some(n) = group {
+            let at = match self.groups.iter().position(|(g, _)| *g == n) {
+                Some(at) => at,
+                None if self.groups.len() < MAX_GROUPS => {
+                    self.groups.push((n, Vec::new()));
+                    self.groups.len() - 1
+                }
+                None => {
+                    return Err(too_many(format!(
+                        "at most {MAX_GROUPS} `filter[or]` groups"
+                    )));
+                }
+            };
+            let paths = &mut self.groups[at].1;
+            if !paths.iter().any(|p| p == path) {
+                if paths.len() == MAX_GROUP_FIELDS {
+                    return Err(too_many(format!(
+                        "a `filter[or]` group takes at most {MAX_GROUP_FIELDS} fields"
+                    )));
+                }
+                paths.push(path.to_owned());
+            }
+        }
+        let field = (group, path.to_owned());
+        match self.operators.iter_mut().find(|(f, _)| *f == field) {
+            Some((_, count)) if *count == MAX_OPERATORS => Err(too_many(format!(
+                "at most {MAX_OPERATORS} operators per field"
+            ))),
+            Some((_, count)) => {
+                *count += 1;
+                Ok(())
+            }
+            None => {
+                self.operators.push((field, 1));
+                Ok(())
+            }
+        }
+    }
+}
 
 fn error(code: QueryErrorCode, parameter: &str, message: impl Into<String>) -> QueryError {
     QueryError::new(code, parameter, message.into())
@@ -64,7 +132,7 @@ impl ListQuery {
         let mut sort_text = None;
         let (mut number, mut size, mut after) = (None, None, None);
         let (mut fields, mut include, mut search) = (None, Vec::new(), None);
-        let mut conditions = 0;
+        let mut shape = FilterShape::default();
         for (key, value) in params {
             match key.as_str() {
                 "sort" => sort_text = Some(value.as_str()),
@@ -83,28 +151,14 @@ impl ListQuery {
                 }
                 "q" => search = Some(parse_search(content_type, value)?),
                 _ if key.starts_with("filter[") => {
-                    conditions += 1;
-                    if conditions > MAX_CONDITIONS {
-                        return Err(error(
-                            QueryErrorCode::InvalidValue,
-                            key,
-                            format!("at most {MAX_CONDITIONS} filters"),
-                        ));
-                    }
-                    let (group, condition) =
+                    let (group, path, condition) =
                         parse_condition(registry, content_type, key, value, public)?;
+                    shape.admit(key, group, &path)?;
                     match group {
                         None => filter.all.push(condition),
                         Some(n) => match groups.iter().position(|(g, _)| *g == n) {
                             Some(at) => groups[at].1.push(condition),
-                            None if groups.len() < MAX_GROUPS => groups.push((n, vec![condition])),
-                            None => {
-                                return Err(error(
-                                    QueryErrorCode::InvalidValue,
-                                    key,
-                                    format!("at most {MAX_GROUPS} `filter[or]` groups"),
-                                ));
-                            }
+                            None => groups.push((n, vec![condition])),
                         },
                     }
                 }
@@ -237,7 +291,7 @@ fn parse_condition(
     key: &str,
     value: &str,
     public: bool,
-) -> Result<(Option<usize>, Condition), QueryError> {
+) -> Result<(Option<usize>, String, Condition), QueryError> {
     let malformed = || {
         error(
             QueryErrorCode::UnknownParameter,
@@ -252,7 +306,7 @@ fn parse_condition(
             let n = n
                 .parse::<usize>()
                 .ok()
-                .filter(|n| *n < 100)
+                .filter(|n| *n <= MAX_GROUP_INDEX)
                 .ok_or_else(malformed)?;
             (Some(n), rest)
         }
@@ -290,6 +344,7 @@ fn parse_condition(
         .map_err(|m| error(QueryErrorCode::InvalidValue, key, format!("`{key}`: {m}")))?;
     Ok((
         group,
+        path.to_owned(),
         Condition {
             target,
             op,
@@ -392,8 +447,14 @@ fn parse_include(
     Ok(paths)
 }
 
+/// The words of a search: the text as sent must hold 1 to `MAX_SEARCH_LEN` characters,
+/// not all of them blank; the blanks around the words are dropped.
+pub fn search_words(text: &str) -> Option<&str> {
+    let words = text.trim();
+    (!words.is_empty() && text.chars().count() <= MAX_SEARCH_LEN).then_some(words)
+}
+
 fn parse_search(content_type: &ContentType, text: &str) -> Result<String, QueryError> {
-    let text = text.trim();
     if !content_type.fields.iter().any(|f| f.searchable) {
         return Err(error(
             QueryErrorCode::InvalidSearch,
@@ -401,14 +462,13 @@ fn parse_search(content_type: &ContentType, text: &str) -> Result<String, QueryE
             format!("`{}` has no searchable fields", content_type.id),
         ));
     }
-    if text.is_empty() || text.chars().count() > MAX_SEARCH_LEN {
-        return Err(error(
+    search_words(text).map(str::to_owned).ok_or_else(|| {
+        error(
             QueryErrorCode::InvalidSearch,
             "q",
-            format!("`q` must hold 1 to {MAX_SEARCH_LEN} characters"),
-        ));
-    }
-    Ok(text.to_owned())
+            format!("`q` must hold 1 to {MAX_SEARCH_LEN} characters, not all blank"),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -7,8 +7,10 @@ pub mod list;
 pub mod page;
 pub mod sort;
 
-pub use filter::{Condition, Filter, FilterValue, Operator, Subject, Target};
-pub use list::{EntryQuery, IncludePath, ListLimits, ListQuery};
+pub use filter::{
+    Condition, Filter, FilterValue, Operator, Subject, Target, filter_paths, operators_for,
+};
+pub use list::{EntryQuery, IncludePath, ListLimits, ListQuery, search_words};
 pub use page::{Cursor, PagePosition, PageRequest};
 pub use sort::{SortField, SortKey, format_sort, parse_sort};
 

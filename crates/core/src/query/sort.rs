@@ -37,7 +37,9 @@ impl SortKey {
 }
 
 /// Parses `title,-published_at`. Only indexed fields and the indexed system fields may be
-/// sorted on, so every public ordering is served by an index, never by a table scan.
+/// sorted on, so every public ordering is served by an index, never by a table scan. A
+/// field named again later (`title,-title`) can no longer change the order, so, as in
+/// SQL, it is accepted and has no effect.
 pub fn parse_sort(content_type: &ContentType, text: &str) -> Result<Vec<SortKey>, QueryError> {
     let mut keys: Vec<SortKey> = Vec::new();
     for part in text.split(',') {
@@ -46,14 +48,9 @@ pub fn parse_sort(content_type: &ContentType, text: &str) -> Result<Vec<SortKey>
             None => (false, part),
         };
         let field = sort_field(content_type, name)?;
-        if keys.iter().any(|k| k.field == field) {
-            return Err(QueryError::new(
-                QueryErrorCode::InvalidSort,
-                "sort",
-                format!("`{name}` appears twice in `sort`"),
-            ));
+        if !keys.iter().any(|k| k.field == field) {
+            keys.push(SortKey { field, descending });
         }
-        keys.push(SortKey { field, descending });
     }
     Ok(keys)
 }
@@ -122,8 +119,14 @@ mod tests {
     }
 
     #[test]
-    fn refuses_unindexed_unknown_and_repeated_fields() {
-        for bad in ["excerpt", "nope", "title,-title", "", "body;DROP"] {
+    fn a_repeated_field_changes_nothing() {
+        let keys = parse_sort(&post(), "title,-title,-published_at").expect("valid sort");
+        assert_eq!(format_sort(&keys), "title,-published_at");
+    }
+
+    #[test]
+    fn refuses_unindexed_and_unknown_fields() {
+        for bad in ["excerpt", "nope", "", "body;DROP"] {
             let err = parse_sort(&post(), bad).expect_err(bad);
             assert_eq!(err.code, QueryErrorCode::InvalidSort, "{bad}");
         }

@@ -1,0 +1,116 @@
+//! Which statuses each operation can answer. poem-openapi gives every operation that
+//! returns `ApiError` the same error list; this narrows it to what the operation really
+//! answers and adds the rest (304 on reads, `Retry-After` on 429), so the document says
+//! exactly what clients and fuzzers will see.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use crate::error::status_description;
+
+/// What decides an operation's statuses.
+pub struct Traits<'a> {
+    pub path: &'a str,
+    pub method: &'a str,
+    /// The operation declares a security scheme, or may be asked for a preview, or all
+    /// public reads need a token.
+    pub needs_credential: bool,
+    /// A plugin hook can run for it (its type, or a type it can embed, has a plugin).
+    pub runs_plugins: bool,
+}
+
+fn parameter_names(operation: &Value) -> Vec<&str> {
+    operation["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str())
+        .collect()
+}
+
+fn error_statuses(operation: &Value, traits: &Traits<'_>) -> BTreeSet<u16> {
+    let operation_id = operation["operationId"].as_str().unwrap_or_default();
+    let has_body = operation.get("requestBody").is_some();
+    let parameters = parameter_names(operation);
+    let mut statuses = BTreeSet::from([400, 500]);
+    if traits.needs_credential {
+        statuses.extend([401, 403]);
+    }
+    if traits.path.contains('{') {
+        statuses.insert(404);
+    }
+    if traits.method != "get" {
+        // Every write can lose to concurrent writes past its retries (write_conflict),
+        // and the ones with unique fields can clash (conflict).
+        statuses.insert(409);
+    }
+    if parameters.contains(&"If-Match") {
+        statuses.insert(412);
+    }
+    if has_body {
+        statuses.extend([413, 415, 422]);
+    }
+    // These rewrite the entry, which is checked like any write (say a referenced entry
+    // has gone since), or reload a plugin, which may be refused.
+    let rewrites = ["restoreRevision", "deleteTranslation", "reloadPlugin"];
+    if rewrites.iter().any(|id| operation_id.starts_with(id)) {
+        statuses.insert(422);
+    }
+    if operation_id == "login" {
+        // A wrong email or password (invalid_credentials), and throttling.
+        statuses.extend([401, 429]);
+    }
+    if traits.runs_plugins {
+        statuses.extend([502, 503]);
+    }
+    statuses
+}
+
+fn error_response(status: u16) -> Value {
+    let mut response = json!({
+        "description": status_description(status),
+        "content": {"application/json; charset=utf-8": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    });
+    match status {
+        401 => {
+            response["headers"] = json!({"WWW-Authenticate": {
+                "description": "`Bearer`: the route takes a bearer token.",
+                "schema": {"type": "string"}
+            }});
+        }
+        429 => {
+            response["headers"] = json!({"Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "required": true,
+                "schema": {"type": "integer", "minimum": 1}
+            }});
+        }
+        _ => {}
+    }
+    response
+}
+
+/// Replaces the operation's error responses with the ones it can answer; reads also
+/// answer 304 to a matching `If-None-Match`.
+pub fn declare(operation: &mut Value, traits: &Traits<'_>) {
+    let statuses = error_statuses(operation, traits);
+    let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    responses.retain(|status, _| !status.starts_with('4') && !status.starts_with('5'));
+    if traits.method == "get" {
+        responses.insert(
+            "304".to_owned(),
+            json!({"description": "Not modified: the `If-None-Match` ETag is still current."}),
+        );
+    }
+    let mut errors: Map<String, Value> = statuses
+        .into_iter()
+        .map(|status| (status.to_string(), error_response(status)))
+        .collect();
+    responses.append(&mut errors);
+}

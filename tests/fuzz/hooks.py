@@ -1,0 +1,75 @@
+"""Schemathesis hooks for the Civitas API fuzz: the one input the OpenAPI document cannot
+describe well enough to generate.
+
+`page[after]` is a cursor the server made for one `sort` (`meta.page.next`); any other
+string is rightly refused (400 `invalid_cursor`). In schema-valid (positive) cases a
+generated cursor is replaced by one made the way the server makes them, for the case's
+own `sort`, so the request is valid for real; where there is no `sort` to make it for,
+the cursor is left out, and so is `page[number]` beside one (the two exclude each
+other). Schema-violating (negative) cases are left as generated: the server must refuse
+them.
+"""
+
+import base64
+import json
+
+import schemathesis
+
+NO_ENTRY = "0" * 26
+
+
+def cursor_for(sort):
+    given = sort if isinstance(sort, list) else str(sort).split(",")
+    # As the server reads `sort`: a field named again has no effect.
+    keys, seen = [], set()
+    for key in given:
+        if key.lstrip("-") not in seen:
+            seen.add(key.lstrip("-"))
+            keys.append(key)
+    payload = {"s": ",".join(keys), "v": [None] * len(keys) + [NO_ENTRY]}
+    text = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(text).decode().rstrip("=")
+
+
+@schemathesis.hook
+def map_case(context, case):
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return case
+    query = case.query
+    if not isinstance(query, dict) or "page[after]" not in query:
+        return case
+    sort = query.get("sort")
+    if sort:
+        query["page[after]"] = cursor_for(sort)
+        query.pop("page[number]", None)
+    else:
+        del query["page[after]"]
+    return case
+
+
+def leaves(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from leaves(item)
+    else:
+        yield value
+
+
+@schemathesis.hook
+def filter_case(context, case):
+    """Leaves out schema-violating cases whose `filter` holds a value that is not text.
+
+    `filter` is a deepObject: every value travels as text (`null` as the word `null`,
+    `true` as `true`), so a generated `null` or number in place of a string arrives as a
+    perfectly valid string, and cannot be told from one by the server. Cases with other
+    mistakes in `filter` (unknown fields or operators, bad text) still run.
+    """
+    meta = case.meta
+    if meta is None or meta.generation.mode.is_positive:
+        return True
+    query = case.query if isinstance(case.query, dict) else {}
+    conditions = query.get("filter")
+    if isinstance(conditions, dict):
+        return all(isinstance(leaf, str) for leaf in leaves(conditions))
+    return True
