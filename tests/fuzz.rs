@@ -1,12 +1,18 @@
-//! Property test against the live server: arbitrary query strings, built from the
-//! language's own pieces and from hostile text, never crash it or make it answer 500.
+//! Fuzzing against the live server: arbitrary query strings, built from the language's
+//! own pieces and from hostile text, never crash it or make it answer 500; and a fuzzer
+//! driven by the OpenAPI document finds no answer the document does not promise.
+
+use std::path::Path;
+use std::process::Command;
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 use serde_json::Value;
+use tempfile::TempDir;
 
-use crate::support::{Server, json, url_encode};
+use crate::plugins::with_plugins;
+use crate::support::{Server, json, python_tool, url_encode};
 
 const CASES: usize = 300;
 
@@ -65,5 +71,60 @@ async fn arbitrary_queries_never_fail_the_server() {
         (status, body["meta"]["total"].clone()),
         (200, Value::from(1)),
         "the data is untouched"
+    );
+}
+
+/// Examples per operation in the test suite's run; README "Fuzzing the API" runs longer.
+const FUZZ_EXAMPLES: &str = "5";
+
+/// The OpenAPI document is a contract: schemathesis (from PyPI, in a virtualenv under
+/// `target/`), driven by the live document with every check on and an admin API token,
+/// must find no answer the document does not promise. Left out are only the operations
+/// that would end the run's own credential: logout, password change, token revocation.
+#[tokio::test]
+async fn a_fuzzer_driven_by_the_document_finds_nothing() {
+    let server = Server::start_with(with_plugins("plugins"), TempDir::new().expect("dir")).await;
+    let token = server.create_token(&["admin"]).await;
+    let schemathesis = python_tool("schemathesis", "schemathesis==4.32.5", "schemathesis");
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz");
+    let output = Command::new(schemathesis)
+        .env("SCHEMATHESIS_HOOKS", "hooks")
+        .env("PYTHONPATH", &fuzz)
+        .current_dir(server.dir.path())
+        .arg("--config-file")
+        .arg(fuzz.join("schemathesis.toml"))
+        .arg("run")
+        .arg(server.url("/api/v1/openapi.json"))
+        .args([
+            "--checks",
+            "all",
+            "--seed",
+            "1",
+            "--max-examples",
+            FUZZ_EXAMPLES,
+        ])
+        .args([
+            "--workers",
+            "2",
+            "--no-color",
+            "--generation-database",
+            "none",
+        ])
+        .arg("--header")
+        .arg(format!("Authorization: Bearer {token}"))
+        .args(["--exclude-operation-id", "logout"])
+        .args(["--exclude-operation-id", "changePassword"])
+        .args(["--exclude-operation-id", "revokeToken"])
+        .output()
+        .expect("schemathesis runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let summary = stdout
+        .rfind("SUMMARY")
+        .map_or(stdout.as_ref(), |at| &stdout[at..]);
+    eprintln!("{summary}");
+    assert!(
+        output.status.success(),
+        "schemathesis found failures or errors:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
     );
 }

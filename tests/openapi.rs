@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::{Server, json};
+use crate::support::{Server, json, python_tool};
 
 #[tokio::test]
 async fn describes_every_type_with_its_own_schema_and_paths() {
@@ -95,7 +95,11 @@ async fn passes_a_standard_openapi_validator() {
         .expect("text");
     let path = server.dir.path().join("openapi.json");
     std::fs::write(&path, spec).expect("write spec");
-    let validator = validator_path();
+    let validator = python_tool(
+        "openapi-validator",
+        "openapi-spec-validator==0.7.*",
+        "openapi-spec-validator",
+    );
     let output = std::process::Command::new(&validator)
         .arg(&path)
         .output()
@@ -106,25 +110,4 @@ async fn passes_a_standard_openapi_validator() {
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-fn validator_path() -> std::path::PathBuf {
-    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/openapi-validator");
-    let validator = venv.join("bin/openapi-spec-validator");
-    if !validator.exists() {
-        let status = std::process::Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status();
-        assert!(status.is_ok_and(|s| s.success()), "python3 -m venv works");
-        let pip = venv.join("bin/pip");
-        let status = std::process::Command::new(pip)
-            .args(["install", "--quiet", "openapi-spec-validator==0.7.*"])
-            .status();
-        assert!(
-            status.is_ok_and(|s| s.success()),
-            "pip installs openapi-spec-validator"
-        );
-    }
-    validator
 }

@@ -17,4 +17,5 @@ mod persistence;
 mod plugins;
 mod public;
 mod query;
+mod typescript;
 mod workflow;

@@ -351,3 +351,27 @@ pub fn url_encode(text: &str) -> String {
         })
         .collect()
 }
+
+/// A Python command-line tool from PyPI, installed on first use into its own virtualenv
+/// under `target/` (`python3` is needed; nothing is installed outside the project).
+pub fn python_tool(venv: &str, requirement: &str, executable: &str) -> PathBuf {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(venv);
+    let tool = venv.join("bin").join(executable);
+    if !tool.exists() {
+        let created = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status();
+        assert!(created.is_ok_and(|s| s.success()), "python3 -m venv works");
+        let installed = Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", requirement])
+            .status();
+        assert!(
+            installed.is_ok_and(|s| s.success()),
+            "pip installs {requirement}"
+        );
+    }
+    tool
+}

@@ -59,7 +59,7 @@ error_codes! {
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED, "The route exists but not for this HTTP method.";
     Conflict = "conflict", CONFLICT, "Another entry of the type already has this slug or unique value; `details` names the field.";
     WriteConflict = "write_conflict", CONFLICT, "Other writes to the same data kept landing at the same moment, past every retry; nothing was written. Try again.";
-    PreconditionFailed = "precondition_failed", PRECONDITION_FAILED, "`If-Match` names a revision the entry has moved on from: someone else changed it; read it again.";
+    PreconditionFailed = "precondition_failed", PRECONDITION_FAILED, "`If-Match` names a revision the entry has moved on from (someone else changed it; read it again), or is not a tag this server gave out.";
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE, "The body is larger than `limits.max_body_bytes`.";
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "Write bodies must be sent as `Content-Type: application/json`.";
     ValidationFailed = "validation_failed", UNPROCESSABLE_ENTITY, "The entry breaks the type's rules; `details` lists every field error at once.";
