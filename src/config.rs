@@ -65,7 +65,7 @@ pub struct ApiConfig {
     pub default_page_size: u64,
     pub max_page_size: u64,
     pub max_include_depth: usize,
-    pub cache_max_entries: usize,
+    pub cache_max_mib: u64,
     pub scheduler_interval_ms: u64,
     pub locales: Vec<String>,
     pub default_locale: String,

@@ -249,7 +249,7 @@ async fn open_app(config: &Config) -> Result<Arc<AppState>, Box<dyn std::error::
         plugins,
         settings: api_settings(config),
         auth: Auth::new(auth_settings(config, roles)),
-        cache: ResponseCache::default(),
+        cache: ResponseCache::new(config.api.cache_max_mib << 20),
     }))
 }
 
@@ -335,7 +335,6 @@ fn api_settings(config: &Config) -> ApiSettings {
         max_page_size: config.api.max_page_size,
         max_include_depth: config.api.max_include_depth,
         max_body_bytes: config.limits.max_body_bytes,
-        cache_max_entries: config.api.cache_max_entries,
         cors: CorsPolicy {
             origins: config.server.cors_origins.clone(),
             max_age_secs: config.server.cors_max_age_secs,

@@ -244,12 +244,6 @@ async fn answers_revalidation_with_not_modified() {
 #[tokio::test]
 async fn serves_repeated_reads_from_memory_until_a_write() {
     let server = Server::start().await;
-    let cache_state = |response: &reqwest::Response| {
-        response
-            .headers()
-            .get("x-cache")
-            .map(|v| v.to_str().unwrap_or("").to_owned())
-    };
     let url = "/api/v1/content/post?fields=title";
     let first = server.get(url).send().await.expect("response");
     assert_eq!(cache_state(&first), None);
@@ -279,7 +273,7 @@ async fn serves_repeated_reads_from_memory_until_a_write() {
     let (_, after) = json(server.get(url).send().await).await;
     assert_eq!(
         after["meta"]["total"], 2,
-        "a write makes every cached answer stale"
+        "a write to posts makes cached post answers stale"
     );
     let admin = server
         .admin(reqwest::Method::GET, "/content/post")
@@ -287,4 +281,75 @@ async fn serves_repeated_reads_from_memory_until_a_write() {
         .await
         .expect("response");
     assert_eq!(cache_state(&admin), None, "admin reads are never cached");
+}
+
+fn cache_state(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get("x-cache")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Reads each of `urls` twice (so it is cached), changes the entry at `write`, and says
+/// for each whether it is still served from the cache.
+async fn still_cached_after(server: &Server, urls: &[&str], write: &str) -> Vec<bool> {
+    for url in urls {
+        server.get(url).send().await.expect("first read");
+        let again = server.get(url).send().await.expect("second read");
+        assert_eq!(cache_state(&again).as_deref(), Some("hit"), "{url}");
+    }
+    let (status, body) = json(
+        server
+            .admin(reqwest::Method::PATCH, write)
+            .json(&json!({"city": "Lisbon"}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let mut hits = Vec::new();
+    for url in urls {
+        let after = server.get(url).send().await.expect("read after the write");
+        hits.push(cache_state(&after).as_deref() == Some("hit"));
+    }
+    hits
+}
+
+#[tokio::test]
+async fn a_write_drops_only_the_answers_that_read_its_type() {
+    let server = Server::start().await;
+    let posts = "/api/v1/content/post";
+    let posts_with_authors = "/api/v1/content/post?include=authors";
+    let partners = "/api/v1/content/partner";
+    let hits = still_cached_after(
+        &server,
+        &[posts, posts_with_authors, partners],
+        "/content/expert/john-marwel",
+    )
+    .await;
+    assert_eq!(
+        hits,
+        [true, false, true],
+        "an expert's change reaches only the answers that embed experts"
+    );
+}
+
+#[tokio::test]
+async fn many_clients_missing_one_answer_compute_it_once() {
+    let server = Server::start().await;
+    let url = server.url("/api/v1/content/post?sort=title&fields=title");
+    let requests = (0..20).map(|_| {
+        let (client, url) = (server.client.clone(), url.clone());
+        tokio::spawn(async move { client.get(url).send().await })
+    });
+    let mut computed = 0;
+    for request in futures_util::future::join_all(requests).await {
+        let response = request.expect("task").expect("response");
+        assert_eq!(response.status().as_u16(), 200);
+        if cache_state(&response).is_none() {
+            computed += 1;
+        }
+    }
+    assert_eq!(computed, 1, "one request computes, the others wait for it");
 }

@@ -286,7 +286,7 @@ async fn returns_only_the_fields_asked_for() {
 async fn embeds_relations_with_one_query_per_level() {
     // Counting database round trips: the response cache would answer repeats with none.
     let options = Options {
-        env: vec![("CIVITAS_API__CACHE_MAX_ENTRIES".into(), "0".into())],
+        env: vec![("CIVITAS_API__CACHE_MAX_MIB".into(), "0".into())],
         ..Options::default()
     };
     let server = Server::start_with(options, tempfile::TempDir::new().expect("temp dir")).await;

@@ -13,7 +13,24 @@ them.
 import base64
 import json
 
+import hypothesis.internal.lambda_sources as lambda_sources
 import schemathesis
+
+# CPython 3.11 can fail to parse a module's source deep in a stack ("AST constructor
+# recursion depth mismatch", fixed in later Pythons). Hypothesis parses source only to
+# describe a lambda in its messages; when that fails, describe it as Hypothesis itself
+# does when confused, rather than let the generator crash mid-run.
+_describe_lambda = lambda_sources._lambda_description
+
+
+def _described_lambda(f, *args, **kwargs):
+    try:
+        return _describe_lambda(f, *args, **kwargs)
+    except SystemError:
+        return "lambda: <unknown>"
+
+
+lambda_sources._lambda_description = _described_lambda
 
 NO_ENTRY = "0" * 26
 

@@ -48,6 +48,10 @@ impl PluginAdminApi {
     ) -> Result<Json<Value>, ApiError> {
         match self.state.plugins.reload(&id).await {
             Ok(info) => {
+                // Answers made with the old version's `after-read` are stale now.
+                for type_id in &info.types {
+                    self.state.store.changed(type_id);
+                }
                 let event = AuditEvent::new("plugin.reload", Some(&id));
                 self.state
                     .store

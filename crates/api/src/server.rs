@@ -36,7 +36,7 @@ pub async fn serve(
         state.clone(),
         state.settings.scheduler_interval,
     ));
-    let app = crate::app(state)?;
+    let app = crate::app(state.clone())?;
     // The decoy password hash is made now, not by the first failed login.
     crate::auth::secret::warm_up();
     let acceptor = TcpListener::bind(address)
@@ -52,6 +52,11 @@ pub async fn serve(
         .run_with_graceful_shutdown(app, shutdown, Some(grace))
         .await?;
     scheduler.abort();
-    tracing::info!("server stopped");
+    let (hits, misses) = state.cache.hits_and_misses();
+    tracing::info!(
+        hits,
+        misses,
+        "server stopped; response cache hits and misses"
+    );
     Ok(())
 }

@@ -20,8 +20,6 @@ pub struct ApiSettings {
     /// How many reference levels `include` may follow.
     pub max_include_depth: usize,
     pub max_body_bytes: usize,
-    /// Public answers kept in memory until the next write; 0 turns the cache off.
-    pub cache_max_entries: usize,
     /// Origins browsers may call the API from.
     pub cors: CorsPolicy,
     /// Strict-Transport-Security max-age; 0 sends none.

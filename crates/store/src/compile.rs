@@ -3,13 +3,14 @@
 //! from a request is ever spliced into the statement.
 
 use civitas_core::query::{
-    Condition, Cursor, Filter, FilterValue, Operator, SortField, SortKey, Subject, Target,
+    Condition, Cursor, Filter, FilterValue, Operator, SortKey, Subject, Target,
 };
 use civitas_core::{ContentType, FieldKind, Status};
 use serde_json::Value as Json;
 use surrealdb::types::{Object, RecordId, Value};
 
 use crate::convert::field_to_db;
+use crate::descending;
 use crate::entries::{StatusFilter, Version};
 use crate::schema::ident;
 
@@ -225,25 +226,30 @@ pub(crate) fn score_expr(content_type: &ContentType) -> String {
     terms.join(" + ")
 }
 
-/// Whether ties are broken by descending id: the id runs in the direction of the last
-/// sort key, because an index on `(status, field)` holds ties in id order, so `field DESC,
-/// id DESC` is one backward index scan while `field DESC, id ASC` sorts the whole table.
-pub(crate) fn id_descending(sort: &[SortKey]) -> bool {
-    sort.last().is_some_and(|key| key.descending)
+/// Whether ties are broken by descending id: the id runs in the direction the last sort
+/// key's index is walked, because an index on `(status, field)` holds ties in id order,
+/// so `field DESC, id DESC` is one backward index scan while `field DESC, id ASC` sorts
+/// the whole table. A descending key with a descending-key field walks forwards.
+pub(crate) fn id_descending(content_type: &ContentType, sort: &[SortKey]) -> bool {
+    sort.last()
+        .is_some_and(|key| descending::ordered_field(content_type, key).1)
 }
 
 /// ORDER BY for a list; the id is always the last key, so the order is total and
 /// cursors are exact.
-pub(crate) fn order_by(sort: &[SortKey], by_relevance: bool) -> String {
+pub(crate) fn order_by(content_type: &ContentType, sort: &[SortKey], by_relevance: bool) -> String {
     let mut keys: Vec<String> = Vec::new();
     if by_relevance {
         keys.push("_score DESC".to_owned());
     }
-    keys.extend(
-        sort.iter()
-            .map(|k| format!("{} {}", ident(k.field.name()), direction(k.descending))),
-    );
-    keys.push(format!("id {}", direction(id_descending(sort))));
+    keys.extend(sort.iter().map(|key| {
+        let (field, descending) = descending::ordered_field(content_type, key);
+        format!("{field} {}", direction(descending))
+    }));
+    keys.push(format!(
+        "id {}",
+        direction(id_descending(content_type, sort))
+    ));
     keys.join(", ")
 }
 
@@ -251,21 +257,12 @@ fn direction(descending: bool) -> &'static str {
     if descending { "DESC" } else { "ASC" }
 }
 
-fn sort_kind(content_type: &ContentType, field: &SortField) -> FieldKind {
-    match field {
-        SortField::System(system) => Subject::System(*system).kind(content_type),
-        SortField::Field(name) => content_type
-            .field(name)
-            .map(|f| f.kind.clone())
-            .unwrap_or(FieldKind::Json),
-    }
-}
-
 /// Entries after the cursor, in the list's order: `(k1 > v1) OR (k1 = v1 AND k2 > v2)
-/// OR ... OR (all equal AND id > vid)`, with `<` for descending keys (and for the id when
-/// it runs descending, see [`id_descending`]). A leading range on
-/// the first key (`k1 >= v1`) lets the database walk its `(status, k1)` index from the
-/// cursor instead of from the start, so a deep page costs what the first one does.
+/// OR ... OR (all equal AND id > vid)`, with `<` for keys walked backwards (and for the
+/// id when it runs descending, see [`id_descending`]); a descending key with a
+/// descending-key field compares that field, forwards. A leading range on the first key
+/// (`k1 >= v1`) lets the database walk its `(status, k1)` index from the cursor instead
+/// of from the start, so a deep page costs what the first one does.
 pub(crate) fn after_cursor(
     content_type: &ContentType,
     sort: &[SortKey],
@@ -276,26 +273,32 @@ pub(crate) fn after_cursor(
     let mut alternatives: Vec<String> = Vec::new();
     let mut leading_range = None;
     for (position, (key, value)) in sort.iter().zip(&cursor.values).enumerate() {
-        let expr = ident(key.field.name());
+        let kind = descending::sort_kind(content_type, &key.field);
         let stored = if value.is_null() {
             Value::None
         } else {
-            field_to_db(&sort_kind(content_type, &key.field), value)
+            field_to_db(&kind, value)
         };
         let bound = binder.bind(stored);
-        let (strict, inclusive) = if key.descending {
+        let (expr, walks_backwards) = descending::ordered_field(content_type, key);
+        // A descending key compares the cursor's value turned the same way.
+        let compared = match descending::has_key(content_type, key) {
+            true => descending::key_expression(&kind, &bound).unwrap_or(bound),
+            false => bound,
+        };
+        let (strict, inclusive) = if walks_backwards {
             ("<", "<=")
         } else {
             (">", ">=")
         };
-        if position == 0 && !value.is_null() {
-            leading_range = Some(format!("{expr} {inclusive} {bound}"));
+        if position == 0 && (!value.is_null() || descending::has_key(content_type, key)) {
+            leading_range = Some(format!("{expr} {inclusive} {compared}"));
         }
         alternatives.push(conjunction(
             &equal_so_far,
-            format!("{expr} {strict} {bound}"),
+            format!("{expr} {strict} {compared}"),
         ));
-        equal_so_far.push(format!("{expr} = {bound}"));
+        equal_so_far.push(format!("{expr} = {compared}"));
     }
     let id = cursor
         .values
@@ -303,7 +306,11 @@ pub(crate) fn after_cursor(
         .and_then(Json::as_str)
         .unwrap_or_default();
     let bound = binder.bind(Value::RecordId(RecordId::new(content_type.id.as_str(), id)));
-    let id_op = if id_descending(sort) { "<" } else { ">" };
+    let id_op = if id_descending(content_type, sort) {
+        "<"
+    } else {
+        ">"
+    };
     alternatives.push(conjunction(&equal_so_far, format!("id {id_op} {bound}")));
     let after = format!("({})", alternatives.join(" OR "));
     match leading_range {

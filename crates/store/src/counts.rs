@@ -1,49 +1,38 @@
-//! Totals for lists, cached until the next write. Counting is the slowest part of a list
-//! in SurrealDB (tens of milliseconds at 100k rows), and totals only change on writes.
-//! The cache lives in this process: servers sharing one database each see only their own
-//! writes (see the README's notes on running several nodes).
+//! Totals for lists, kept until a type they count changes. Counting is the slowest part
+//! of a list in SurrealDB (it walks every matching index entry), and totals change only
+//! when the types they count are written.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use quick_cache::sync::Cache;
 
-/// Most totals kept; past this the cache starts over rather than grow without bound.
+use crate::freshness::{Generations, ReadSet};
+
+/// Most totals kept; the least recently used go first.
 const MAX_ENTRIES: usize = 10_000;
 
-#[derive(Default)]
 pub(crate) struct CountCache {
-    generation: AtomicU64,
-    totals: Mutex<HashMap<String, (u64, u64)>>,
+    totals: Cache<String, (ReadSet, u64)>,
+}
+
+impl Default for CountCache {
+    fn default() -> CountCache {
+        CountCache {
+            totals: Cache::new(MAX_ENTRIES),
+        }
+    }
 }
 
 impl CountCache {
-    pub(crate) fn get(&self, key: &str) -> Option<u64> {
-        let generation = self.generation.load(Ordering::Acquire);
-        let totals = self.totals.lock().ok()?;
-        totals
+    /// The total for `key`, if the types it counted have not changed since.
+    pub(crate) fn get(&self, key: &str, generations: &Generations) -> Option<u64> {
+        self.totals
             .get(key)
-            .filter(|(g, _)| *g == generation)
-            .map(|(_, total)| *total)
+            .filter(|(reads, _)| generations.is_current(reads))
+            .map(|(_, total)| total)
     }
 
-    pub(crate) fn put(&self, key: String, total: u64, generation: u64) {
-        if let Ok(mut totals) = self.totals.lock() {
-            if totals.len() >= MAX_ENTRIES {
-                totals.clear();
-            }
-            totals.insert(key, (generation, total));
-        }
-    }
-
-    /// The generation to tag a count with; read it before counting, so a write that lands
-    /// during the count makes the stored total stale rather than wrong.
-    pub(crate) fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
-    }
-
-    /// Every write calls this: any total may have changed (related filters reach across
-    /// types, so per-type invalidation would not be enough).
-    pub(crate) fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+    /// Keeps a total counted after noting `reads` (so a write during the count leaves it
+    /// stale, not wrong).
+    pub(crate) fn put(&self, key: String, reads: ReadSet, total: u64) {
+        self.totals.insert(key, (reads, total));
     }
 }

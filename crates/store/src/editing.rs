@@ -160,7 +160,7 @@ impl Store {
         values.insert("actor", edit.actor.id.clone());
         let event = AuditEvent::on_entry(edit.action, &content_type.id, id);
         let result = self.audited(&sql, values, event, edit.actor).await;
-        self.counts.invalidate();
+        self.generations.bump(&content_type.id);
         let rows: Vec<Value> = result.map_err(|error| match unique_violation(&error) {
             Some(field) => StoreError::Conflict { field },
             None => error.into(),

@@ -17,6 +17,7 @@ use crate::connect::{StorageSettings, connect};
 use crate::convert::{datetime_to_db, field_to_db, from_db, object_from_db, time_to_db};
 use crate::counts::CountCache;
 use crate::error::{StoreError, unique_violation};
+use crate::freshness::{Generations, ReadSet};
 use crate::metrics::record_query;
 use crate::schema::{self, ident};
 
@@ -84,6 +85,7 @@ pub struct Store {
     db: Surreal<Any>,
     registry: Arc<TypeRegistry>,
     pub(crate) counts: Arc<CountCache>,
+    pub(crate) generations: Arc<Generations>,
 }
 
 impl Store {
@@ -96,6 +98,7 @@ impl Store {
         schema::apply(&db, &registry, settings.keep_revisions).await?;
         Ok(Store {
             db,
+            generations: Arc::new(Generations::new(&registry)),
             registry,
             counts: Arc::default(),
         })
@@ -107,10 +110,16 @@ impl Store {
         self.db.query(sql.into())
     }
 
-    /// A number that changes with every write through this store: anything computed from
-    /// the content (totals, cached responses) is stale once it moves on.
-    pub fn write_generation(&self) -> u64 {
-        self.counts.generation()
+    /// Whether every type in `reads` is unchanged since it was read: what was computed
+    /// from the read (a cached answer) still holds.
+    pub fn is_current(&self, reads: &ReadSet) -> bool {
+        self.generations.is_current(reads)
+    }
+
+    /// Marks a type changed by something other than a write, such as a reload of its
+    /// plugin: whatever was computed from reading it is stale.
+    pub fn changed(&self, type_id: &str) {
+        self.generations.bump(type_id);
     }
 
     pub fn registry(&self) -> &TypeRegistry {
@@ -130,6 +139,7 @@ impl Store {
         } else {
             "true"
         };
+        self.generations.note_reads([content_type.id.as_str()]);
         let query = if is_entry_id(id_or_slug) {
             self.query(format!("SELECT * FROM $rid WHERE {status_test}"))
                 .bind(("rid", record_id(content_type, id_or_slug)))
@@ -213,6 +223,7 @@ impl Store {
         type_id: &str,
         keys: &[String],
     ) -> Result<BTreeMap<String, String>, StoreError> {
+        self.generations.note_reads([type_id]);
         let (ids, slugs): (Vec<&String>, Vec<&String>) = keys.iter().partition(|k| is_entry_id(k));
         let rids: Vec<RecordId> = ids
             .iter()
@@ -272,7 +283,7 @@ impl Store {
                 .await;
             match result {
                 Ok(rows) => {
-                    self.counts.invalidate();
+                    self.generations.bump(&content_type.id);
                     return rows
                         .into_iter()
                         .next()
@@ -353,7 +364,7 @@ impl Store {
             target: None,
         };
         let result = self.audited(&sql, values, event, actor).await;
-        self.counts.invalidate();
+        self.generations.bump(&content_type.id);
         match result {
             Ok(_) => Ok(ids),
             Err(error) => Err(match unique_violation(&error) {
@@ -370,6 +381,7 @@ impl Store {
         content_type: &ContentType,
         slug: &str,
     ) -> Result<Option<String>, StoreError> {
+        self.generations.note_reads([content_type.id.as_str()]);
         let rows: Vec<Value> = self
             .query("SELECT VALUE entry FROM sys_slug WHERE type_id = $type_id AND slug = $slug LIMIT 1")
             .bind(("type_id", content_type.id.clone()))
@@ -418,7 +430,7 @@ impl Store {
         let rows = self
             .audited("DELETE $rid RETURN BEFORE", values, event, actor)
             .await?;
-        self.counts.invalidate();
+        self.generations.bump(&content_type.id);
         if rows.is_empty() {
             Err(StoreError::NotFound)
         } else {

@@ -185,6 +185,8 @@ impl Store {
         let public = version == Version::Published;
         wanted.sort();
         wanted.dedup();
+        self.generations
+            .note_reads(wanted.iter().map(|id| id.table.as_str()));
         let mut found = HashMap::new();
         if wanted.is_empty() {
             return Ok(found);

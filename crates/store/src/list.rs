@@ -1,7 +1,9 @@
 //! Lists: one compiled query for the page, totals from the count cache, keyset cursors.
 //! The entries `include` names are fetched by the caller (`Store::include`).
 
-use civitas_core::query::{Condition, Cursor, FilterValue, ListQuery, PagePosition, format_sort};
+use civitas_core::query::{
+    Condition, Cursor, FilterValue, ListQuery, PagePosition, Target, format_sort,
+};
 use civitas_core::{ContentType, FieldKind};
 use serde_json::Value as Json;
 use surrealdb::types::{ToSql, Value};
@@ -64,10 +66,12 @@ impl Store {
         let table = ident(&content_type.id);
         let mut sql = format!(
             "SELECT *{score} FROM {table} WHERE {page_filter} ORDER BY {} LIMIT $limit START $start;",
-            order_by(&query.sort, relevance)
+            order_by(content_type, &query.sort, relevance)
         );
-        let cached_total = self.counts.get(&count_key);
-        let generation = self.counts.generation();
+        let reads = self
+            .generations
+            .note_reads(std::iter::once(content_type.id.as_str()).chain(related_types(&query)));
+        let cached_total = self.counts.get(&count_key, &self.generations);
         if cached_total.is_none() {
             sql += &format!("\nSELECT count() AS total FROM {table} WHERE {filter} GROUP ALL;");
         }
@@ -88,7 +92,7 @@ impl Store {
                     .next()
                     .and_then(|row| from_db(row).get("total").and_then(Json::as_u64))
                     .unwrap_or(0);
-                self.counts.put(count_key, total, generation);
+                self.counts.put(count_key, reads, total);
                 total
             }
         };
@@ -148,6 +152,19 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The types a list's filters reach into (`filter[authors.slug]`).
+fn related_types(query: &ListQuery) -> impl Iterator<Item = &str> {
+    let conditions = query
+        .filter
+        .all
+        .iter()
+        .chain(query.filter.any.iter().flatten());
+    conditions.filter_map(|condition| match &condition.target {
+        Target::Related { to, .. } => Some(to.as_str()),
+        Target::Own(_) => None,
+    })
 }
 
 fn reference_target(condition: &Condition) -> Option<String> {

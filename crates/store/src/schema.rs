@@ -9,6 +9,8 @@ use std::collections::BTreeSet;
 
 use civitas_core::entry::SystemField;
 use civitas_core::{ContentType, FieldKind, TypeRegistry};
+
+use crate::descending;
 use serde_json::Value;
 use surrealdb::Surreal;
 use surrealdb::engine::any::Any;
@@ -89,8 +91,9 @@ const SYSTEM_FIELD_TYPES: [(SystemField, &str); 10] = [
 
 /// The events every content table has. They run inside the transaction of each write,
 /// whatever path it came by, so no write can skip them: a revision (the whole row after
-/// the write, kept `keep_revisions` deep, 0 for all), and the slug history that lets an
-/// old slug still find its entry.
+/// each write that counts one, kept `keep_revisions` deep, 0 for all), and the slug
+/// history that lets an old slug still find its entry. Upkeep that changes no content
+/// (filling in a new computed field) does not count as a revision.
 fn define_events(content_type: &ContentType, keep_revisions: u64) -> String {
     let table = ident(&content_type.id);
     // The type id is schema-validated `[a-z0-9_]`, so it is safe as a string literal.
@@ -103,7 +106,7 @@ fn define_events(content_type: &ContentType, keep_revisions: u64) -> String {
         String::new()
     };
     format!(
-        "DEFINE EVENT OVERWRITE civitas_revision ON TABLE {table} WHEN $event = 'CREATE' OR $event = 'UPDATE' THEN {{
+        "DEFINE EVENT OVERWRITE civitas_revision ON TABLE {table} WHEN $event = 'CREATE' OR ($event = 'UPDATE' AND $before.revision != $after.revision) THEN {{
             CREATE sys_revision CONTENT {{ type_id: '{type_id}', entry: record::id($after.id), number: $after.revision, at: $after.updated_at, actor: $after.updated_by, snapshot: $after }};
             {retention}
         }};
@@ -136,6 +139,14 @@ fn define_table(content_type: &ContentType) -> String {
             "DEFINE FIELD OVERWRITE {} ON {table} TYPE {ty};\n",
             ident(&field.name)
         );
+    }
+    for (name, kind) in descending::keyed_fields(content_type) {
+        if let Some(key) = descending::key_expression(&kind, &ident(&name)) {
+            sql += &format!(
+                "DEFINE FIELD OVERWRITE {} ON {table} VALUE {key};\n",
+                ident(&descending::field_name(&name))
+            );
+        }
     }
     sql
 }
@@ -174,6 +185,13 @@ fn wanted_indexes(content_type: &ContentType) -> Vec<(String, String)> {
             format!("FIELDS {}, {}", ident("status"), ident(&name)),
         ));
     }
+    for (name, _) in descending::keyed_fields(content_type) {
+        let field = descending::field_name(&name);
+        indexes.push((
+            format!("{SORT_PREFIX}{field}"),
+            format!("FIELDS {}, {}", ident("status"), ident(&field)),
+        ));
+    }
     indexes
         .into_iter()
         .map(|(name, body)| {
@@ -206,6 +224,7 @@ pub(crate) async fn apply(
             .await?
             .check()?;
         let existing = existing_indexes(db, &content_type.id).await?;
+        fill_descending_keys(db, content_type, &existing).await?;
         let wanted = wanted_indexes(content_type);
         let wanted_names: BTreeSet<&str> = wanted.iter().map(|(name, _)| name.as_str()).collect();
         let mut sql = String::new();
@@ -230,6 +249,32 @@ pub(crate) async fn apply(
             db.query(sql).await?.check()?;
         }
     }
+    Ok(())
+}
+
+/// Computes the descending keys of rows written before their field existed (once: when
+/// the key's index is about to be made), before that index is built over them.
+async fn fill_descending_keys(
+    db: &Surreal<Any>,
+    content_type: &ContentType,
+    existing: &BTreeSet<String>,
+) -> Result<(), surrealdb::Error> {
+    let missing: Vec<String> = descending::keyed_fields(content_type)
+        .into_iter()
+        .map(|(name, _)| descending::field_name(&name))
+        .filter(|field| !existing.contains(&format!("{SORT_PREFIX}{field}")))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    tracing::info!(content_type = %content_type.id, fields = ?missing, "computing descending sort keys");
+    // Setting any field makes the database compute every `VALUE` field of the row.
+    let sql = format!(
+        "UPDATE {} SET {} = NONE RETURN NONE",
+        ident(&content_type.id),
+        ident(&missing[0])
+    );
+    db.query(sql).await?.check()?;
     Ok(())
 }
 

@@ -43,6 +43,8 @@ impl Store {
         if types.is_empty() {
             return Ok(Vec::new());
         }
+        self.generations
+            .note_reads(types.iter().map(|t| t.id.as_str()));
         let statements: Vec<String> = types.iter().map(|t| search_statement(t)).collect();
         let mut response = self
             .query(statements.join("\n"))
