@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# Benchmarks the public read API on generated data with wrk (32 connections, loopback).
+# Benchmarks the public read API on generated data with wrk, on loopback.
 #
-#   bench/run.sh                 # N = 10,000 and 100,000 posts
+#   bench/run.sh                 # N = 10,000 and 100,000 posts, response cache on
 #   bench/run.sh 50000           # other sizes
-#   DURATION=30 bench/run.sh     # longer runs (seconds per scenario, default 10)
+#   CACHE=off bench/run.sh       # every request goes to the database
+#   MODE=mixed bench/run.sh      # 100 list pages read while a writer saves once a second
+#   DURATION=30 bench/run.sh     # seconds per scenario (default 10)
 #   PROFILE=dev bench/run.sh     # the debug build (default: release)
 #   BIN=path/to/civitas bench/run.sh   # an already built binary
 #
 # Data goes to target/bench/data-N (generated once, reused). Needs wrk (Debian: apt-get
-# install wrk). Prints one Markdown table per N: requests/s, p50 and p99 latency.
+# install wrk). Prints, per N: the time from start to the first answer and the memory
+# held idle; one row per scenario with requests/s, p50 and p99 at 32 connections, p50
+# with one connection, and the server's CPU time per request; the server's peak memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "bench/run.sh needs wrk (apt-get install wrk)" >&2; exit 2; }
 profile=${PROFILE:-release}
 duration=${DURATION:-10}
+mode=${MODE:-reads}
+cache_mib=$([ "${CACHE:-on}" = off ] && echo 0 || echo 32)
 target_dir=${CARGO_TARGET_DIR:-target}
 if [ -z "${BIN:-}" ]; then
   cargo build --profile "$profile" --bin civitas >&2
@@ -21,6 +27,43 @@ fi
 bin=${BIN:-"$target_dir/$([ "$profile" = dev ] && echo debug || echo "$profile")/civitas"}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
+token=bench-admin-token-0123456789
+ticks=$(getconf CLK_TCK)
+
+# The server's CPU time so far, in clock ticks (user + system).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# A value from /proc/PID/status (VmRSS, VmHWM), in MiB.
+memory_mib() { awk -v key="$2:" '$1 == key {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+
+# wrk at 32 connections (plus one connection for the p50), one table row.
+measure() {
+  local name=$1 url=$2 pid=$3 script=${4:-}
+  local before after out rps p50 p99 single cpu
+  before=$(cpu_ticks "$pid")
+  out=$(wrk -t2 -c32 -d"${duration}s" --latency ${script:+-s "$script"} "$url")
+  after=$(cpu_ticks "$pid")
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
+  cpu=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$ticks" 'BEGIN {printf "%.2f ms", n ? t * 1000 / hz / n : 0}')
+  single=$(wrk -t1 -c1 -d"$((duration / 2 + 1))s" --latency ${script:+-s "$script"} "$url" | awk '$1 == "50%" {print $2}')
+  echo "| $name | $rps | $p50 | $p99 | $single | $cpu |${errors:+ $errors}"
+}
+
+# Writes once a second until killed: a PATCH of one text field of an entry of `type`.
+writer() {
+  local base=$1 type=$2 field=$3 id n=0
+  id=$(curl -sg "$base/api/v1/content/$type?page%5Bsize%5D=1&fields=slug" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+  while true; do
+    n=$((n + 1))
+    curl -s -o /dev/null -X PATCH "$base/api/v1/admin/content/$type/$id" \
+      -H "authorization: Bearer $token" -H 'content-type: application/json' \
+      -d "{\"$field\": \"bench write $n\"}" || true
+    sleep 1
+  done
+}
 
 for n in "${sizes[@]}"; do
   data="target/bench/data-$n"
@@ -29,48 +72,79 @@ for n in "${sizes[@]}"; do
     CIVITAS_STORAGE__URL="surrealkv://$data" CIVITAS_LOG__LEVEL=warn "$bin" generate --posts "$n" >&2
   fi
   log="target/bench/server-$n.log"
+  started=$(date +%s.%N)
   CIVITAS_STORAGE__URL="surrealkv://$data" CIVITAS_SERVER__BIND=127.0.0.1:0 \
+    CIVITAS_API__CACHE_MAX_MIB=$cache_mib CIVITAS_AUTH__ADMIN_TOKEN=$token \
     CIVITAS_LOG__LEVEL="warn,civitas_api::server=info" "$bin" serve 2>"$log" &
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
   base=""
-  for _ in $(seq 200); do
+  for _ in $(seq 2000); do
     base=$(grep -o 'listening on http://[0-9.:]*' "$log" | head -1 | sed 's/listening on //' || true)
-    [ -n "$base" ] && break
-    sleep 0.1
+    [ -n "$base" ] && curl -sf -o /dev/null "$base/api/v1/content/post?page%5Bsize%5D=1" && break
+    sleep 0.01
   done
   [ -n "$base" ] || { echo "server did not start:" >&2; cat "$log" >&2; exit 1; }
+  ready=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.2f", e - s}')
+  sleep 1
+  idle=$(memory_mib "$server" VmRSS)
   api="$base/api/v1/content/post"
-  slug=$(curl -sg "$api?page[size]=1&fields=slug" | sed -E 's/.*"slug":"([^"]+)".*/\1/')
-  cursor=""
-  for _ in $(seq 499); do
-    page=$(curl -sg "$api?sort=-published_at&page[size]=20${cursor:+&page[after]=$cursor}&fields=slug")
-    cursor=$(echo "$page" | sed -E 's/.*"next":"([^"]+)".*/\1/')
-  done
-  names=("first page, sort=-published_at" "one post by slug" "filter tags + sort" "page 500 by cursor"
-         "20 posts, include=authors" "full-text q=water")
-  urls=("$api?sort=-published_at&page%5Bsize%5D=20"
-        "$api/$slug"
-        "$api?filter%5Btags%5D%5Bcontains%5D=mobility&sort=-published_at"
-        "$api?sort=-published_at&page%5Bsize%5D=20&page%5Bafter%5D=$cursor"
-        "$api?page%5Bsize%5D=20&include=authors"
-        "$api?q=water")
   echo
-  echo "N = $n posts ($profile build, wrk -t2 -c32 -d${duration}s)"
+  echo "N = $n posts ($profile build, cache $([ "$cache_mib" = 0 ] && echo off || echo on), mode $mode):" \
+    "first answer ${ready} s after start, ${idle} MiB resident idle"
   echo
-  echo "| scenario | req/s | p50 | p99 |"
-  echo "|---|---|---|---|"
-  for i in "${!names[@]}"; do
-    url=${urls[$i]}
-    status=$(curl -sg -o /dev/null -w '%{http_code}' "$url")
-    [ "$status" = 200 ] || { echo "${names[$i]}: $url answered $status" >&2; exit 1; }
-    out=$(wrk -t2 -c32 -d"${duration}s" --latency "$url")
-    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-    p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
-    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-    errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
-    echo "| ${names[$i]} | $rps | $p50 | $p99 |${errors:+ $errors}"
-  done
+  if [ "$mode" = mixed ]; then
+    script=$(mktemp --suffix .lua)
+    cat >"$script" <<'LUA'
+-- 100 distinct list pages, newest first, taken in turn by every connection.
+local n = 0
+request = function()
+  n = n % 100 + 1
+  return wrk.format("GET", "/api/v1/content/post?sort=-published_at&page%5Bnumber%5D=" .. n)
+end
+LUA
+    echo "| 100 list pages, newest first | req/s | p50 | p99 | p50, 1 connection | CPU per request |"
+    echo "|---|---|---|---|---|---|"
+    measure "nothing written" "$base" "$server" "$script"
+    for written in partner:description post:excerpt; do
+      writer "$base" "${written%%:*}" "${written##*:}" & pid_writer=$!
+      measure "one ${written%%:*} write a second" "$base" "$server" "$script"
+      kill "$pid_writer" 2>/dev/null || true
+    done
+    rm -f "$script"
+  else
+    slug=$(curl -sg "$api?page%5Bsize%5D=1&fields=slug" | sed -E 's/.*"slug":"([^"]+)".*/\1/')
+    id=$(curl -sg "$api?page%5Bsize%5D=1&fields=slug" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+    cursor=""
+    for _ in $(seq 49); do
+      page=$(curl -sg "$api?sort=-published_at&page%5Bsize%5D=20${cursor:+&page%5Bafter%5D=$cursor}&fields=slug")
+      cursor=$(echo "$page" | sed -E 's/.*"next":"([^"]+)".*/\1/')
+    done
+    names=("first page, sort=-published_at" "page 50 by cursor" "page 50 by number"
+           "filter tags + sort" "20 posts, include=authors" "full-text q=water"
+           "search all types q=water" "one post by id" "one post by slug")
+    urls=("$api?sort=-published_at&page%5Bsize%5D=20"
+          "$api?sort=-published_at&page%5Bsize%5D=20&page%5Bafter%5D=$cursor"
+          "$api?sort=-published_at&page%5Bsize%5D=20&page%5Bnumber%5D=50"
+          "$api?filter%5Btags%5D%5Bcontains%5D=mobility&sort=-published_at"
+          "$api?sort=-published_at&page%5Bsize%5D=20&include=authors"
+          "$api?q=water"
+          "$base/api/v1/search?q=water"
+          "$api/$id"
+          "$api/$slug")
+    echo "| scenario | req/s | p50 | p99 | p50, 1 connection | CPU per request |"
+    echo "|---|---|---|---|---|---|"
+    for i in "${!names[@]}"; do
+      url=${urls[$i]}
+      status=$(curl -sg -o /dev/null -w '%{http_code}' "$url")
+      [ "$status" = 200 ] || { echo "${names[$i]}: $url answered $status" >&2; exit 1; }
+      measure "${names[$i]}" "$url" "$server"
+    done
+  fi
+  peak=$(memory_mib "$server" VmHWM)
   kill "$server"; wait "$server" 2>/dev/null || true
   trap - EXIT
+  stats=$(grep -o 'hits=[0-9]* misses=[0-9]*' "$log" | tail -1 || true)
+  echo
+  echo "Peak resident memory ${peak} MiB; response cache ${stats:-off}"
 done

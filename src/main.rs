@@ -93,6 +93,9 @@ enum Command {
 /// Exit code for a configuration or usage problem.
 const EXIT_CONFIG: u8 = 2;
 
+/// How long to wait for embedded storage to close at exit.
+const STORAGE_CLOSE_TIMEOUT: Duration = Duration::from_secs(30);
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -125,7 +128,23 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command, config)) {
+    // `openapi` reads the types only, on an in-memory store of its own.
+    let opens_storage = !matches!(cli.command, Command::Openapi);
+    let storage_url = config.storage.url.clone();
+    let outcome = runtime.block_on(async {
+        let outcome = run(cli.command, config).await;
+        // Every handle on the storage is gone by now; let the embedded engine finish
+        // closing (it writes its memory tables out) before the runtime stops under it.
+        let closed = !opens_storage
+            || civitas_store::wait_until_closed(&storage_url, STORAGE_CLOSE_TIMEOUT).await;
+        if !closed {
+            tracing::warn!(
+                "storage did not finish closing in time; the next start replays its log"
+            );
+        }
+        outcome
+    });
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if error.is::<config::ConfigError>() => {
             eprintln!("{error}");

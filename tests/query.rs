@@ -484,3 +484,54 @@ async fn injection_strings_are_only_values() {
     let body = list(&server, "post").await;
     assert_eq!(body["meta"]["total"], 6, "nothing was deleted");
 }
+
+/// Every slug of a sorted admin list, read one entry per page by cursor.
+async fn walk(server: &Server, query: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut path = format!("/content/post?{query}&page[size]=1");
+        if let Some(cursor) = &after {
+            path += &format!("&page[after]={cursor}");
+        }
+        let (status, page) = json(server.admin(Method::GET, &path).send().await).await;
+        assert_eq!(status, 200, "{page}");
+        seen.extend(slugs(&page));
+        match page["meta"]["page"]["next"].as_str() {
+            Some(next) => after = Some(next.to_owned()),
+            None => return seen,
+        }
+    }
+}
+
+#[tokio::test]
+async fn descending_sorts_page_exactly_with_ties_and_missing_values() {
+    let server = Server::start().await;
+    for (title, at) in [
+        ("Tie one", "2025-01-01T10:00:00Z"),
+        ("Tie two", "2025-01-01T10:00:00Z"),
+        ("Newest", "2025-01-02T10:00:00Z"),
+    ] {
+        create_published(&server, "post", post(title, at, &["sorting"])).await;
+    }
+    let (status, _) = json(
+        server
+            .admin(Method::POST, "/content/post")
+            .json(&json!({"title": "Undated draft", "body": "No date yet."}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 201);
+    let filter = "filter[or][0][tags][contains]=sorting&filter[or][1][slug][eq]=undated-draft";
+    let newest_first = walk(&server, &format!("{filter}&sort=-published_at")).await;
+    assert_eq!(newest_first.len(), 4, "each entry once: {newest_first:?}");
+    assert_eq!(newest_first[0], "newest");
+    assert_eq!(
+        newest_first[3], "undated-draft",
+        "no date sorts last, newest first"
+    );
+    let oldest_first = walk(&server, &format!("{filter}&sort=published_at")).await;
+    assert_eq!(oldest_first[0], "undated-draft", "and first, oldest first");
+    assert_eq!(oldest_first[3], "newest");
+}

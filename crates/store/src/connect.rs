@@ -33,3 +33,28 @@ pub async fn connect(settings: &StorageSettings) -> Result<Surreal<Any>, surreal
         .await?;
     Ok(db)
 }
+
+/// Waits, up to `timeout`, until an embedded `surrealkv://` database has closed after
+/// its last handle was dropped: closing writes what is held in memory to the data
+/// files, so the next start reads those instead of replaying the write-ahead log. The
+/// engine closes in the background; its directory lock is free once it is done. Other
+/// engines return at once. `false` when the time ran out (nothing is lost: the log
+/// still holds every acknowledged write).
+pub async fn wait_until_closed(url: &str, timeout: std::time::Duration) -> bool {
+    let Some(path) = url.strip_prefix("surrealkv://") else {
+        return true;
+    };
+    let lock = std::path::Path::new(path.split('?').next().unwrap_or(path)).join("LOCK");
+    let started = std::time::Instant::now();
+    while started.elapsed() < timeout {
+        let free = match std::fs::File::open(&lock) {
+            Ok(file) => file.try_lock().is_ok(),
+            Err(_) => true,
+        };
+        if free {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    false
+}

@@ -28,7 +28,7 @@ mod search;
 
 pub use accounts::{ApiToken, CredentialTable, NewToken, NewUser, Session, User, UserChanges};
 pub use audit::{Actor, AuditEvent, AuditPage, AuditQuery};
-pub use connect::{StorageSettings, connect};
+pub use connect::{StorageSettings, connect, wait_until_closed};
 pub use editing::Edit;
 pub use entries::{Entry, StatusFilter, Store, Version, is_entry_id};
 pub use error::StoreError;
