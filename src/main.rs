@@ -24,6 +24,9 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "civitas",
@@ -135,7 +138,9 @@ fn main() -> ExitCode {
         let outcome = run(cli.command, config).await;
         // Every handle on the storage is gone by now; let the embedded engine finish
         // closing (it writes its memory tables out) before the runtime stops under it.
+        // After a failure the storage may never have opened (another process holds it).
         let closed = !opens_storage
+            || outcome.is_err()
             || civitas_store::wait_until_closed(&storage_url, STORAGE_CLOSE_TIMEOUT).await;
         if !closed {
             tracing::warn!(

@@ -257,42 +257,40 @@ fn direction(descending: bool) -> &'static str {
     if descending { "DESC" } else { "ASC" }
 }
 
-/// Entries after the cursor, in the list's order: `(k1 > v1) OR (k1 = v1 AND k2 > v2)
-/// OR ... OR (all equal AND id > vid)`, with `<` for keys walked backwards (and for the
-/// id when it runs descending, see [`id_descending`]); a descending key with a
-/// descending-key field compares that field, forwards. A leading range on the first key
-/// (`k1 >= v1`) lets the database walk its `(status, k1)` index from the cursor instead
-/// of from the start, so a deep page costs what the first one does.
+/// Entries after the cursor, in the list's order, as conditions whose results follow one
+/// another: `(k1 > v1) OR (k1 = v1 AND k2 > v2) OR ... OR (all equal AND id > vid)`,
+/// with `<` for keys walked backwards (and for the id when it runs descending, see
+/// [`id_descending`]); a descending key with a descending-key field compares that field,
+/// forwards. That disjunction left in one query stops SurrealDB from pushing the page's
+/// limit into the index walk (it then reads ahead in large batches), so it is split: the
+/// entries tied with the cursor on the first key (`k1 = v1 AND ...`, a small range of
+/// the `(status, k1)` index), then those beyond it (`k1 > v1`, a plain range with the
+/// limit pushed down). A deep page then costs what the first one does. A cursor whose
+/// first value is missing (and has no descending key) keeps the single condition.
 pub(crate) fn after_cursor(
     content_type: &ContentType,
     sort: &[SortKey],
     cursor: &Cursor,
     binder: &mut Binder,
-) -> String {
+) -> Vec<String> {
     let mut equal_so_far: Vec<String> = Vec::new();
     let mut alternatives: Vec<String> = Vec::new();
-    let mut leading_range = None;
+    let mut splittable = false;
     for (position, (key, value)) in sort.iter().zip(&cursor.values).enumerate() {
         let kind = descending::sort_kind(content_type, &key.field);
-        let stored = if value.is_null() {
+        // A descending key compares the cursor's value turned the same way.
+        let stored = if descending::has_key(content_type, key) {
+            descending::key_of(&kind, value)
+        } else if value.is_null() {
             Value::None
         } else {
             field_to_db(&kind, value)
         };
-        let bound = binder.bind(stored);
+        let compared = binder.bind(stored);
         let (expr, walks_backwards) = descending::ordered_field(content_type, key);
-        // A descending key compares the cursor's value turned the same way.
-        let compared = match descending::has_key(content_type, key) {
-            true => descending::key_expression(&kind, &bound).unwrap_or(bound),
-            false => bound,
-        };
-        let (strict, inclusive) = if walks_backwards {
-            ("<", "<=")
-        } else {
-            (">", ">=")
-        };
-        if position == 0 && (!value.is_null() || descending::has_key(content_type, key)) {
-            leading_range = Some(format!("{expr} {inclusive} {compared}"));
+        let strict = if walks_backwards { "<" } else { ">" };
+        if position == 0 {
+            splittable = !value.is_null() || descending::has_key(content_type, key);
         }
         alternatives.push(conjunction(
             &equal_so_far,
@@ -312,11 +310,13 @@ pub(crate) fn after_cursor(
         ">"
     };
     alternatives.push(conjunction(&equal_so_far, format!("id {id_op} {bound}")));
-    let after = format!("({})", alternatives.join(" OR "));
-    match leading_range {
-        Some(range) => format!("{range} AND {after}"),
-        None => after,
+    if !splittable || alternatives.len() < 2 {
+        return vec![format!("({})", alternatives.join(" OR "))];
     }
+    let beyond = alternatives.remove(0);
+    // Every remaining alternative starts with `k1 = v1`.
+    let ties = format!("({})", alternatives.join(" OR "));
+    vec![ties, beyond]
 }
 
 fn conjunction(prefix: &[String], last: String) -> String {

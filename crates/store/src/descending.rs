@@ -9,7 +9,10 @@
 //! as they do in a descending sort.
 
 use civitas_core::query::{SortField, SortKey, Subject};
+use chrono::DateTime;
 use civitas_core::{ContentType, FieldKind, SystemField};
+use serde_json::Value as Json;
+use surrealdb::types::Value;
 
 use crate::schema::ident;
 
@@ -38,6 +41,29 @@ pub(crate) fn key_expression(kind: &FieldKind, value: &str) -> Option<String> {
     Some(format!(
         "(IF {value} == NONE OR {value} == NULL {{ {LAST} }} ELSE {{ {negated} }})"
     ))
+}
+
+/// The descending key of a cursor's value, as the database computes it for a row (the
+/// `VALUE` clause of [`key_expression`]): the database only walks an index range from a
+/// plain value, not from an expression.
+pub(crate) fn key_of(kind: &FieldKind, value: &Json) -> Value {
+    let last = Value::from_t(i64::MAX);
+    match (kind, value) {
+        (FieldKind::Datetime, Json::String(text)) => DateTime::parse_from_rfc3339(text)
+            .map(|at| Value::from_t(-at.timestamp_micros()))
+            .unwrap_or(last),
+        (FieldKind::Date, Json::String(text)) => text
+            .replace('-', "")
+            .parse::<i64>()
+            .map(|n| Value::from_t(-n))
+            .unwrap_or(last),
+        (FieldKind::Integer(_), Json::Number(n)) => n
+            .as_i64()
+            .and_then(i64::checked_neg)
+            .map_or(last, Value::from_t),
+        (FieldKind::Number(_), Json::Number(n)) => n.as_f64().map_or(last, |n| Value::from_t(-n)),
+        _ => last,
+    }
 }
 
 /// The kind a sort field has: its field's, or its system field's.

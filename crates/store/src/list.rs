@@ -50,13 +50,16 @@ impl Store {
             &mut binder,
         );
         let count_key = format!("{}|{filter}|{}", content_type.id, binder.vars.to_sql());
-        let mut page_filter = filter.clone();
-        if let PagePosition::After(cursor) = &query.page.position {
-            page_filter = format!(
-                "({filter}) AND {}",
+        // Each part of the page is one statement; their rows follow one another.
+        let parts = match &query.page.position {
+            PagePosition::After(cursor) => {
                 after_cursor(content_type, &query.sort, cursor, &mut binder)
-            );
-        }
+                    .into_iter()
+                    .map(|after| format!("({filter}) AND {after}"))
+                    .collect()
+            }
+            PagePosition::Number(_) => vec![filter.clone()],
+        };
         let relevance = query.search.is_some() && query.sort.is_empty();
         let score = if query.search.is_some() {
             format!(", {} AS _score", score_expr(content_type))
@@ -64,10 +67,15 @@ impl Store {
             String::new()
         };
         let table = ident(&content_type.id);
-        let mut sql = format!(
-            "SELECT *{score} FROM {table} WHERE {page_filter} ORDER BY {} LIMIT $limit START $start;",
-            order_by(content_type, &query.sort, relevance)
-        );
+        let order = order_by(content_type, &query.sort, relevance);
+        let mut sql: String = parts
+            .iter()
+            .map(|part| {
+                format!(
+                    "SELECT *{score} FROM {table} WHERE {part} ORDER BY {order} LIMIT $limit START $start;\n"
+                )
+            })
+            .collect();
         let reads = self
             .generations
             .note_reads(std::iter::once(content_type.id.as_str()).chain(related_types(&query)));
@@ -82,11 +90,14 @@ impl Store {
             .bind(("start", query.page.offset() as i64))
             .await?
             .check()?;
-        let rows: Vec<Value> = response.take(0)?;
+        let mut rows: Vec<Value> = Vec::new();
+        for part in 0..parts.len() {
+            rows.extend(response.take::<Vec<Value>>(part)?);
+        }
         let total = match cached_total {
             Some(total) => total,
             None => {
-                let totals: Vec<Value> = response.take(1)?;
+                let totals: Vec<Value> = response.take(parts.len())?;
                 let total = totals
                     .into_iter()
                     .next()
