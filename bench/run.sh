@@ -145,7 +145,7 @@ LUA
   peak=$(memory_mib "$server" VmHWM)
   kill "$server"; wait "$server" 2>/dev/null || true
   trap - EXIT
-  stats=$(grep -o 'hits=[0-9]* misses=[0-9]*' "$log" | tail -1 || true)
+  stats=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -o 'hits=[0-9]* misses=[0-9]*' | tail -1 || true)
   echo
   echo "Peak resident memory ${peak} MiB; response cache ${stats:-off}"
 done

@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-use crate::support::{Options, Server, expect_error, json};
+use crate::support::{Options, Server, create_published, expect_error, json};
 
 /// The plugins the project's build packages (build.rs).
 fn packaged(folder: &str) -> String {
@@ -403,24 +403,9 @@ async fn slow_notes(env: &[(&str, &str)], count: usize) -> Server {
     let server = Server::start_with(options, TempDir::new().expect("temp dir")).await;
     let mut previous: Option<String> = None;
     for n in 0..count {
-        let (status, created) = json(
-            server
-                .admin(Method::POST, "/content/slow_note")
-                .json(&json!({"title": format!("note {n}"), "related": previous}))
-                .send()
-                .await,
-        )
-        .await;
-        assert_eq!(status, 201, "{created}");
-        let id = created["data"]["id"].as_str().expect("id").to_owned();
-        let (status, published) = json(
-            server
-                .admin(Method::POST, &format!("/content/slow_note/{id}/publish"))
-                .send()
-                .await,
-        )
-        .await;
-        assert_eq!(status, 200, "{published}");
+        let body = json!({"title": format!("note {n}"), "related": previous});
+        let published = create_published(&server, "slow_note", body).await;
+        let id = published["id"].as_str().expect("id").to_owned();
         let (status, changed) = json(
             server
                 .admin(Method::PATCH, &format!("/content/slow_note/{id}"))

@@ -3,29 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Options, Server, expect_error, json, slugs, url_encode};
-
-async fn create_published(server: &Server, type_id: &str, body: Value) -> Value {
-    let (status, created) = json(
-        server
-            .admin(Method::POST, &format!("/content/{type_id}"))
-            .json(&body)
-            .send()
-            .await,
-    )
-    .await;
-    assert_eq!(status, 201, "{created}");
-    let id = created["data"]["id"].as_str().expect("id").to_owned();
-    let (status, published) = json(
-        server
-            .admin(Method::POST, &format!("/content/{type_id}/{id}/publish"))
-            .send()
-            .await,
-    )
-    .await;
-    assert_eq!(status, 200, "{published}");
-    published["data"].clone()
-}
+use crate::support::{Options, Server, create_published, expect_error, json, slugs, url_encode};
 
 async fn list(server: &Server, query: &str) -> Value {
     let (status, body) = json(server.get(&format!("/api/v1/content/{query}")).send().await).await;
@@ -534,4 +512,55 @@ async fn descending_sorts_page_exactly_with_ties_and_missing_values() {
     let oldest_first = walk(&server, &format!("{filter}&sort=published_at")).await;
     assert_eq!(oldest_first[0], "undated-draft", "and first, oldest first");
     assert_eq!(oldest_first[3], "newest");
+}
+
+#[tokio::test]
+async fn numbered_pages_read_in_turn_match_and_follow_writes() {
+    let server = Server::start_with(
+        Options {
+            env: vec![("CIVITAS_API__CACHE_MAX_MIB".into(), "0".into())],
+            ..Options::default()
+        },
+        tempfile::TempDir::new().expect("dir"),
+    )
+    .await;
+    for n in 0..6 {
+        let at = format!("2025-02-0{}T10:00:00Z", n + 1);
+        create_published(
+            &server,
+            "post",
+            post(&format!("Paged {n}"), &at, &["paged"]),
+        )
+        .await;
+    }
+    let page = |n: u32| {
+        format!(
+            "post?filter[tags][contains]=paged&sort=-published_at&page[size]=2&page[number]={n}"
+        )
+    };
+    let mut in_turn = Vec::new();
+    for n in 1..=3 {
+        in_turn.extend(slugs(&list(&server, &page(n)).await));
+    }
+    assert_eq!(
+        in_turn,
+        [
+            "paged-5", "paged-4", "paged-3", "paged-2", "paged-1", "paged-0"
+        ]
+    );
+    // A new newest post moves every later page by one.
+    create_published(
+        &server,
+        "post",
+        post("Paged 6", "2025-02-09T10:00:00Z", &["paged"]),
+    )
+    .await;
+    assert_eq!(
+        slugs(&list(&server, &page(2)).await),
+        ["paged-4", "paged-3"]
+    );
+    assert_eq!(
+        slugs(&list(&server, &page(3)).await),
+        ["paged-2", "paged-1"]
+    );
 }

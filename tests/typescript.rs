@@ -8,12 +8,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use reqwest::Method;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use crate::plugins::with_plugins;
-use crate::support::{Server, json};
+use crate::support::{Server, create_published};
 
 const EXAMPLE_FILES: [&str; 5] = [
     "package.json",
@@ -57,31 +56,11 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> String {
     stdout
 }
 
-async fn publish_post_about_mobility(server: &Server) {
-    let (status, created) = json(
-        server
-            .admin(Method::POST, "/content/post")
-            .json(&json!({"title": "Streets for people", "body": "Fewer cars.", "authors": ["john-marwel"], "tags": ["mobility"]}))
-            .send()
-            .await,
-    )
-    .await;
-    assert_eq!(status, 201, "{created}");
-    let id = created["data"]["id"].as_str().expect("id");
-    let (status, _) = json(
-        server
-            .admin(Method::POST, &format!("/content/post/{id}/publish"))
-            .send()
-            .await,
-    )
-    .await;
-    assert_eq!(status, 200);
-}
-
 #[tokio::test]
 async fn a_client_generated_from_the_document_type_checks_and_works() {
     let server = Server::start_with(with_plugins("plugins"), TempDir::new().expect("dir")).await;
-    publish_post_about_mobility(&server).await;
+    let post = json!({"title": "Streets for people", "body": "Fewer cars.", "authors": ["john-marwel"], "tags": ["mobility"]});
+    create_published(&server, "post", post).await;
     let dir = client_dir();
     let document = server.url("/api/v1/openapi.json");
     let bin = |name: &str| {

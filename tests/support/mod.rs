@@ -375,3 +375,29 @@ pub fn python_tool(venv: &str, requirement: &str, executable: &str) -> PathBuf {
     }
     tool
 }
+
+/// Creates an entry through the admin API and publishes it; returns it as published.
+pub async fn create_published(server: &Server, type_id: &str, body: Value) -> Value {
+    let (status, created) = json(
+        server
+            .admin(reqwest::Method::POST, &format!("/content/{type_id}"))
+            .json(&body)
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["data"]["id"].as_str().expect("id").to_owned();
+    let (status, published) = json(
+        server
+            .admin(
+                reqwest::Method::POST,
+                &format!("/content/{type_id}/{id}/publish"),
+            )
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{published}");
+    published["data"].clone()
+}

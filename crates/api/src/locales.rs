@@ -34,15 +34,9 @@ impl Locales {
         if *value != self.default && self.available.iter().any(|l| l == value) {
             return Ok(value.to_owned());
         }
-        let others: Vec<&str> = self
-            .available
-            .iter()
-            .filter(|l| **l != self.default)
-            .map(String::as_str)
-            .collect();
         let message = format!(
             "translations may be in {}, not `{value}` (the default locale `{}` is the fields themselves)",
-            others.join(", "),
+            self.others().join(", "),
             self.default
         );
         Err(ApiError::invalid_parameter("locale", message))
@@ -54,12 +48,7 @@ impl Locales {
         let Some(Value::Object(translations)) = input.get("translations") else {
             return Vec::new();
         };
-        let others: Vec<&str> = self
-            .available
-            .iter()
-            .filter(|l| **l != self.default)
-            .map(String::as_str)
-            .collect();
+        let others = self.others();
         translations
             .keys()
             .filter(|locale| **locale == self.default || !self.available.contains(locale))
@@ -74,6 +63,15 @@ impl Locales {
                     ),
                 )
             })
+            .collect()
+    }
+
+    /// Every locale but the default: those translations are written in.
+    fn others(&self) -> Vec<&str> {
+        self.available
+            .iter()
+            .filter(|l| **l != self.default)
+            .map(String::as_str)
             .collect()
     }
 

@@ -34,7 +34,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("{}", serde_json::to_string_pretty(&plan.into_json_value())?);
         }
         // Only reads are timed; other statements (set-up) run once.
-        let runs = if statement.starts_with("SELECT") { RUNS } else { 1 };
+        let runs = if statement.starts_with("SELECT") {
+            RUNS
+        } else {
+            1
+        };
         let mut times: Vec<Duration> = Vec::with_capacity(runs);
         let mut rows = 0;
         for _ in 0..runs {

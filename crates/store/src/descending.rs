@@ -8,8 +8,8 @@
 //! write path can leave it stale. Missing values get the largest key, so they come last,
 //! as they do in a descending sort.
 
-use civitas_core::query::{SortField, SortKey, Subject};
 use chrono::DateTime;
+use civitas_core::query::{SortField, SortKey, Subject};
 use civitas_core::{ContentType, FieldKind, SystemField};
 use serde_json::Value as Json;
 use surrealdb::types::Value;

@@ -50,15 +50,33 @@ impl Store {
             &mut binder,
         );
         let count_key = format!("{}|{filter}|{}", content_type.id, binder.vars.to_sql());
+        let reads = self
+            .generations
+            .note_reads(std::iter::once(content_type.id.as_str()).chain(related_types(&query)));
+        let page_key = |number: u64| {
+            let sort = format_sort(&query.sort);
+            format!("{count_key}|{sort}|{}|{number}", query.page.size)
+        };
+        // A numbered page whose start is known is read from there, as a cursor page.
+        let start = match &query.page.position {
+            PagePosition::After(cursor) => Some(cursor.clone()),
+            PagePosition::Number(number) if *number > 1 && !query.sort.is_empty() => self
+                .counts
+                .page_start(&page_key(*number), &self.generations),
+            PagePosition::Number(_) => None,
+        };
         // Each part of the page is one statement; their rows follow one another.
-        let parts = match &query.page.position {
-            PagePosition::After(cursor) => {
-                after_cursor(content_type, &query.sort, cursor, &mut binder)
-                    .into_iter()
-                    .map(|after| format!("({filter}) AND {after}"))
-                    .collect()
-            }
-            PagePosition::Number(_) => vec![filter.clone()],
+        let parts: Vec<String> = match &start {
+            Some(cursor) => after_cursor(content_type, &query.sort, cursor, &mut binder)
+                .into_iter()
+                .map(|after| format!("({filter}) AND {after}"))
+                .collect(),
+            None => vec![filter.clone()],
+        };
+        let offset = if start.is_some() {
+            0
+        } else {
+            query.page.offset()
         };
         let relevance = query.search.is_some() && query.sort.is_empty();
         let score = if query.search.is_some() {
@@ -76,9 +94,6 @@ impl Store {
                 )
             })
             .collect();
-        let reads = self
-            .generations
-            .note_reads(std::iter::once(content_type.id.as_str()).chain(related_types(&query)));
         let cached_total = self.counts.get(&count_key, &self.generations);
         if cached_total.is_none() {
             sql += &format!("\nSELECT count() AS total FROM {table} WHERE {filter} GROUP ALL;");
@@ -87,7 +102,7 @@ impl Store {
             .query(sql)
             .bind(binder.vars)
             .bind(("limit", (query.page.size + 1) as i64))
-            .bind(("start", query.page.offset() as i64))
+            .bind(("start", offset as i64))
             .await?
             .check()?;
         let mut rows: Vec<Value> = Vec::new();
@@ -103,7 +118,7 @@ impl Store {
                     .next()
                     .and_then(|row| from_db(row).get("total").and_then(Json::as_u64))
                     .unwrap_or(0);
-                self.counts.put(count_key, reads, total);
+                self.counts.put(count_key.clone(), reads.clone(), total);
                 total
             }
         };
@@ -117,6 +132,10 @@ impl Store {
             Some(last) if more && !relevance => Some(cursor_after(&query, last)),
             _ => None,
         };
+        if let (Some(next), PagePosition::Number(number)) = (&next, &query.page.position) {
+            self.counts
+                .put_page_start(page_key(number + 1), reads, next.clone());
+        }
         Ok(ListPage {
             entries,
             total,
