@@ -6,7 +6,8 @@
 //! for the walk once, not on every page.
 
 use civitas_core::query::Cursor;
-use quick_cache::sync::Cache;
+use quick_cache::sync::{Cache, DefaultLifecycle, PlaceholderGuard};
+use quick_cache::{DefaultHashBuilder, UnitWeighter};
 
 use crate::freshness::{Generations, ReadSet};
 
@@ -27,19 +28,36 @@ impl Default for CountCache {
     }
 }
 
-impl CountCache {
-    /// The total for `key`, if the types it counted have not changed since.
-    pub(crate) fn get(&self, key: &str, generations: &Generations) -> Option<u64> {
-        self.totals
-            .get(key)
-            .filter(|(reads, _)| generations.is_current(reads))
-            .map(|(_, total)| total)
-    }
+/// A total, or the duty to count it: many lists asking for the same missing total at
+/// once (every page of an archive, right after a write) count it once; the others wait.
+pub(crate) enum Total<'a> {
+    Known(u64),
+    Count(TotalGuard<'a>),
+}
 
-    /// Keeps a total counted after noting `reads` (so a write during the count leaves it
-    /// stale, not wrong).
-    pub(crate) fn put(&self, key: String, reads: ReadSet, total: u64) {
-        self.totals.insert(key, (reads, total));
+pub(crate) type TotalGuard<'a> = PlaceholderGuard<
+    'a,
+    String,
+    (ReadSet, u64),
+    UnitWeighter,
+    DefaultHashBuilder,
+    DefaultLifecycle<String, (ReadSet, u64)>,
+>;
+
+impl CountCache {
+    /// The total for `key` if the types it counted have not changed since, else the duty
+    /// to count it (and then [`TotalGuard::insert`] it with the reads noted before counting,
+    /// so a write during the count leaves it stale, not wrong).
+    pub(crate) async fn total(&self, key: &str, generations: &Generations) -> Total<'_> {
+        loop {
+            match self.totals.get_value_or_guard_async(key).await {
+                Ok((reads, total)) if generations.is_current(&reads) => return Total::Known(total),
+                Ok(_) => {
+                    self.totals.remove(key);
+                }
+                Err(guard) => return Total::Count(guard),
+            }
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use surrealdb::types::{ToSql, Value};
 
 use crate::compile::{Binder, after_cursor, order_by, score_expr, where_clause};
 use crate::convert::from_db;
+use crate::counts::Total;
 use crate::entries::{Entry, StatusFilter, Store, Version, entry_from_row, is_entry_id};
 use crate::error::StoreError;
 use crate::schema::ident;
@@ -94,8 +95,8 @@ impl Store {
                 )
             })
             .collect();
-        let cached_total = self.counts.get(&count_key, &self.generations);
-        if cached_total.is_none() {
+        let total = self.counts.total(&count_key, &self.generations).await;
+        if let Total::Count(_) = total {
             sql += &format!("\nSELECT count() AS total FROM {table} WHERE {filter} GROUP ALL;");
         }
         let mut response = self
@@ -109,16 +110,16 @@ impl Store {
         for part in 0..parts.len() {
             rows.extend(response.take::<Vec<Value>>(part)?);
         }
-        let total = match cached_total {
-            Some(total) => total,
-            None => {
+        let total = match total {
+            Total::Known(total) => total,
+            Total::Count(guard) => {
                 let totals: Vec<Value> = response.take(parts.len())?;
                 let total = totals
                     .into_iter()
                     .next()
                     .and_then(|row| from_db(row).get("total").and_then(Json::as_u64))
                     .unwrap_or(0);
-                self.counts.put(count_key.clone(), reads.clone(), total);
+                let _ = guard.insert((reads.clone(), total));
                 total
             }
         };
