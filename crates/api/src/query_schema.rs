@@ -222,13 +222,7 @@ pub fn fields_schema(content_type: &ContentType, public: bool) -> Value {
     let names: Vec<String> = SystemField::ALL
         .into_iter()
         .map(|f| f.name().to_owned())
-        .chain(
-            content_type
-                .fields
-                .iter()
-                .filter(|f| !(public && f.private))
-                .map(|f| f.name.clone()),
-        )
+        .chain(content_type.visible_fields(public).map(|f| f.name.clone()))
         .collect();
     string_list(names)
 }
@@ -257,11 +251,7 @@ fn collect_paths(
     if depth_left == 0 {
         return;
     }
-    for field in content_type
-        .fields
-        .iter()
-        .filter(|f| !(public && f.private))
-    {
+    for field in content_type.visible_fields(public) {
         let FieldKind::Reference { to, .. } = &field.kind else {
             continue;
         };

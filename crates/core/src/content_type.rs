@@ -27,9 +27,15 @@ impl ContentType {
         self.fields.iter().find(|f| f.name == name)
     }
 
-    /// Fields the public API may show.
-    pub fn public_fields(&self) -> impl Iterator<Item = &Field> {
-        self.fields.iter().filter(|f| !f.private)
+    /// The fields a reader may name and see: all of them for the admin API, the
+    /// non-private ones for the public API.
+    pub fn visible_fields(&self, public: bool) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(move |f| !(public && f.private))
+    }
+
+    /// The field called `name`, when the reader may see it (see [`Self::visible_fields`]).
+    pub fn visible_field(&self, name: &str, public: bool) -> Option<&Field> {
+        self.field(name).filter(|f| !(public && f.private))
     }
 
     /// Removes what the public must not see from an entry: private fields, who created

@@ -155,7 +155,8 @@ pub fn resolve_target(
             Ok((Target::Own(subject), kind))
         }
         Some((via, rest)) => {
-            let field = visible_field(content_type, via, public)
+            let field = content_type
+                .visible_field(via, public)
                 .ok_or_else(|| format!("`{}` has no field `{via}`", content_type.id))?;
             let FieldKind::Reference { to, .. } = &field.kind else {
                 return Err(format!(
@@ -191,11 +192,7 @@ pub fn filter_paths(
     public: bool,
 ) -> Vec<(String, FieldKind)> {
     let mut paths = own_subjects(content_type, public);
-    for field in content_type
-        .fields
-        .iter()
-        .filter(|f| !(public && f.private))
-    {
+    for field in content_type.visible_fields(public) {
         let FieldKind::Reference { to, .. } = &field.kind else {
             continue;
         };
@@ -216,19 +213,13 @@ fn own_subjects(content_type: &ContentType, public: bool) -> Vec<(String, FieldK
         .filter(|f| f.is_sortable())
         .map(Subject::System);
     let fields = content_type
-        .fields
-        .iter()
-        .filter(|f| !(public && f.private))
+        .visible_fields(public)
         .map(|f| Subject::Field(Box::new(f.clone())));
     std::iter::once(Subject::Id)
         .chain(system)
         .chain(fields)
         .map(|subject| (subject.name().to_owned(), subject.kind(content_type)))
         .collect()
-}
-
-fn visible_field<'a>(content_type: &'a ContentType, name: &str, public: bool) -> Option<&'a Field> {
-    content_type.field(name).filter(|f| !(public && f.private))
 }
 
 fn subject(content_type: &ContentType, name: &str, public: bool) -> Result<Subject, String> {
@@ -240,7 +231,8 @@ fn subject(content_type: &ContentType, name: &str, public: bool) -> Result<Subje
         Some(_) => return Err(format!("`{name}` cannot be filtered on")),
         None => {}
     }
-    visible_field(content_type, name, public)
+    content_type
+        .visible_field(name, public)
         .map(|field| Subject::Field(Box::new(field.clone())))
         .ok_or_else(|| format!("`{}` has no field `{name}`", content_type.id))
 }

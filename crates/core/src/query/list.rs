@@ -387,9 +387,7 @@ fn parse_fields(
     let mut names = Vec::new();
     for name in text.split(',') {
         let known = SystemField::parse(name).is_some()
-            || content_type
-                .field(name)
-                .is_some_and(|f| !(public && f.private));
+            || content_type.visible_field(name, public).is_some();
         if !known {
             return Err(error(
                 QueryErrorCode::UnknownField,
@@ -423,7 +421,7 @@ fn parse_include(
         }
         let mut current = content_type;
         for (depth, segment) in segments.iter().enumerate() {
-            let field = current.field(segment).filter(|f| !(public && f.private));
+            let field = current.visible_field(segment, public);
             let Some(FieldKind::Reference { to, .. }) = field.map(|f| &f.kind) else {
                 return Err(error(
                     QueryErrorCode::InvalidInclude,
