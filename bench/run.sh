@@ -75,7 +75,7 @@ for n in "${sizes[@]}"; do
   started=$(date +%s.%N)
   CIVITAS_STORAGE__URL="surrealkv://$data" CIVITAS_SERVER__BIND=127.0.0.1:0 \
     CIVITAS_API__CACHE_MAX_MIB=$cache_mib CIVITAS_AUTH__ADMIN_TOKEN=$token \
-    CIVITAS_LOG__LEVEL="warn,civitas_api::server=info" "$bin" serve 2>"$log" &
+    CIVITAS_LOG__LEVEL="warn,civitas_api::server=info,civitas_store::text_index=info" "$bin" serve 2>"$log" &
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
   base=""
@@ -86,12 +86,20 @@ for n in "${sizes[@]}"; do
   done
   [ -n "$base" ] || { echo "server did not start:" >&2; cat "$log" >&2; exit 1; }
   ready=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.2f", e - s}')
+  # Searches run in the database until the full-text index is built: wait for it.
+  indexed=""
+  for _ in $(seq 6000); do
+    indexed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -o 'full-text index built.*' | head -1 || true)
+    [ -n "$indexed" ] && break
+    sleep 0.1
+  done
   sleep 1
   idle=$(memory_mib "$server" VmRSS)
   api="$base/api/v1/content/post"
   echo
   echo "N = $n posts ($profile build, cache $([ "$cache_mib" = 0 ] && echo off || echo on), mode $mode):" \
-    "first answer ${ready} s after start, ${idle} MiB resident idle"
+    "first answer ${ready} s after start, ${idle} MiB resident idle;" \
+    "${indexed:-full-text index not built (searches in the database)}"
   echo
   if [ "$mode" = mixed ]; then
     script=$(mktemp --suffix .lua)

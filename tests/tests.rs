@@ -17,5 +17,6 @@ mod persistence;
 mod plugins;
 mod public;
 mod query;
+mod search;
 mod typescript;
 mod workflow;

@@ -36,6 +36,7 @@ pub async fn serve(
         state.clone(),
         state.settings.scheduler_interval,
     ));
+    let indexing = state.store.start_text_index();
     let app = crate::app(state.clone())?;
     // The decoy password hash is made now, not by the first failed login.
     crate::auth::secret::warm_up();
@@ -52,6 +53,9 @@ pub async fn serve(
         .run_with_graceful_shutdown(app, shutdown, Some(grace))
         .await?;
     scheduler.abort();
+    if let Some(indexing) = indexing {
+        indexing.abort();
+    }
     let (hits, misses) = state.cache.hits_and_misses();
     tracing::info!(
         hits,

@@ -160,7 +160,7 @@ impl Store {
         values.insert("actor", edit.actor.id.clone());
         let event = AuditEvent::on_entry(edit.action, &content_type.id, id);
         let result = self.audited(&sql, values, event, edit.actor).await;
-        self.generations.bump(&content_type.id);
+        self.wrote(content_type, &[id.to_owned()]).await;
         let rows: Vec<Value> = result.map_err(|error| match unique_violation(&error) {
             Some(field) => StoreError::Conflict { field },
             None => error.into(),

@@ -20,6 +20,7 @@ use crate::error::{StoreError, unique_violation};
 use crate::freshness::{Generations, ReadSet};
 use crate::metrics::record_query;
 use crate::schema::{self, ident};
+use crate::text_index::LocalText;
 
 /// An entry as the API shows it: system fields first, then the type's fields in schema
 /// order.
@@ -86,6 +87,7 @@ pub struct Store {
     registry: Arc<TypeRegistry>,
     pub(crate) counts: Arc<CountCache>,
     pub(crate) generations: Arc<Generations>,
+    pub(crate) text: Arc<LocalText>,
 }
 
 impl Store {
@@ -101,6 +103,7 @@ impl Store {
             generations: Arc::new(Generations::new(&registry)),
             registry,
             counts: Arc::default(),
+            text: Arc::new(LocalText::new(&settings.url)),
         })
     }
 
@@ -120,6 +123,14 @@ impl Store {
     /// plugin: whatever was computed from reading it is stale.
     pub fn changed(&self, type_id: &str) {
         self.generations.bump(type_id);
+    }
+
+    /// After a write to entries of `content_type` (committed or not): what is derived
+    /// from them follows, the full-text index first, so that nothing computed from the
+    /// index before it caught up outlives the change of generation.
+    pub(crate) async fn wrote(&self, content_type: &ContentType, ids: &[String]) {
+        self.refresh_text(content_type, ids).await;
+        self.generations.bump(&content_type.id);
     }
 
     pub fn registry(&self) -> &TypeRegistry {
@@ -364,7 +375,7 @@ impl Store {
             target: None,
         };
         let result = self.audited(&sql, values, event, actor).await;
-        self.generations.bump(&content_type.id);
+        self.wrote(content_type, &ids).await;
         match result {
             Ok(_) => Ok(ids),
             Err(error) => Err(match unique_violation(&error) {
@@ -430,7 +441,7 @@ impl Store {
         let rows = self
             .audited("DELETE $rid RETURN BEFORE", values, event, actor)
             .await?;
-        self.generations.bump(&content_type.id);
+        self.wrote(content_type, &[id.to_owned()]).await;
         if rows.is_empty() {
             Err(StoreError::NotFound)
         } else {

@@ -177,7 +177,7 @@ impl Store {
     }
 
     /// Fetches entries of any types by record id, in one query.
-    async fn fetch_many(
+    pub(crate) async fn fetch_many(
         &self,
         mut wanted: Vec<RecordId>,
         version: Version,

@@ -20,11 +20,13 @@ mod freshness;
 mod include;
 mod list;
 mod metrics;
+mod ranked;
 mod retry;
 mod revisions;
 mod scheduling;
 mod schema;
 mod search;
+mod text_index;
 
 pub use accounts::{ApiToken, CredentialTable, NewToken, NewUser, Session, User, UserChanges};
 pub use audit::{Actor, AuditEvent, AuditPage, AuditQuery};

@@ -39,6 +39,12 @@ impl Store {
         query: &ListQuery,
         version: Version,
     ) -> Result<ListPage, StoreError> {
+        if let Some(page) = self
+            .ranked_page(content_type, statuses, query, version)
+            .await?
+        {
+            return Ok(page);
+        }
         let mut query = query.clone();
         self.resolve_filter_references(&mut query).await?;
         let mut binder = Binder::default();

@@ -167,7 +167,7 @@ impl Store {
         values.insert("claim", ulid::Ulid::new().to_string());
         let event = AuditEvent::on_entry(action.audit_action(), &content_type.id, id);
         let result = self.audited(&statements, values, event, &actor).await;
-        self.generations.bump(&content_type.id);
+        self.wrote(content_type, &[id.to_owned()]).await;
         match result {
             Ok(_) => Ok(true),
             // Lost the race: the guard saw it done, or the commit met a concurrent write.

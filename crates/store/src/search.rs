@@ -1,6 +1,8 @@
 //! Search across every content type: each hit with its type, id, slug, title, score and
 //! a highlighted snippet.
 
+use std::ops::Range;
+
 use civitas_core::ContentType;
 use serde_json::Value as Json;
 use surrealdb::types::Value;
@@ -34,6 +36,9 @@ const SNIPPET_LEN: usize = 200;
 impl Store {
     /// The best `limit` published hits for `text` over all searchable types, best first.
     pub async fn search_all(&self, text: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        if let Some(hits) = self.ranked_search(text, limit).await? {
+            return Ok(hits);
+        }
         let types: Vec<&ContentType> = self
             .registry()
             .iter()
@@ -103,6 +108,25 @@ fn hit(content_type: &ContentType, row: Json) -> SearchHit {
         score: row.get("_score").and_then(Json::as_f64).unwrap_or(0.0),
         snippet: highlighted.map(|h| snippet(&h)).unwrap_or_default(),
     }
+}
+
+/// A snippet of `text` with the byte ranges `marks` marked, as [`snippet`] makes it.
+pub(crate) fn marked_snippet(text: &str, marks: &[Range<usize>]) -> String {
+    let mut marked = String::with_capacity(text.len() + marks.len() * 2);
+    let mut from = 0;
+    for mark in marks {
+        let fits = mark.start >= from && mark.end <= text.len();
+        if !fits || !text.is_char_boundary(mark.start) || !text.is_char_boundary(mark.end) {
+            continue;
+        }
+        marked.push_str(&text[from..mark.start]);
+        marked.push_str(OPEN);
+        marked.push_str(&text[mark.clone()]);
+        marked.push_str(CLOSE);
+        from = mark.end;
+    }
+    marked.push_str(&text[from..]);
+    snippet(&marked)
 }
 
 /// The first highlighted text in a field's highlight (a string, or a list for list fields).
