@@ -51,6 +51,7 @@ pub struct StorageConfig {
     #[serde(deserialize_with = "text")]
     pub password: String,
     pub keep_revisions: u64,
+    pub text_index: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

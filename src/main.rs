@@ -348,6 +348,7 @@ async fn open_store(
         username: non_empty(&storage.username),
         password: non_empty(&storage.password),
         keep_revisions: storage.keep_revisions,
+        text_index: storage.text_index,
     };
     tracing::info!(url = %settings.url, "opening storage");
     Ok(Store::open(&settings, registry).await?)

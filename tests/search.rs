@@ -157,3 +157,26 @@ async fn the_index_is_rebuilt_from_storage_at_start() {
     let (ranked, _) = found(&server, "axolotl%20restart").await;
     assert_eq!(ranked, ["axolotl-ponds"], "a title word and a body word");
 }
+
+#[tokio::test]
+async fn without_the_index_searches_run_in_the_database() {
+    let options = Options {
+        env: vec![("CIVITAS_STORAGE__TEXT_INDEX".into(), "false".into())],
+        ..Options::default()
+    };
+    let server = Server::start_with(options, TempDir::new().expect("temp dir")).await;
+    create_published(
+        &server,
+        "post",
+        json!({"title": "Quokka ponds", "body": "Cities need them."}),
+    )
+    .await;
+    let (ranked, total) = found(&server, "quokka").await;
+    assert_eq!((ranked, total), (vec!["quokka-ponds".to_owned()], json!(1)));
+    let (ranked, _) = found(&server, "quokka%20need").await;
+    assert!(
+        ranked.is_empty(),
+        "in the database every word must be in one field"
+    );
+    assert!(!server.log().contains("full-text index built"));
+}

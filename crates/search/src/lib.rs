@@ -174,6 +174,16 @@ impl TextIndex {
         Ok(())
     }
 
+    /// The memory the committed index takes, in bytes.
+    pub fn size_bytes(&self) -> Result<u64, SearchError> {
+        let usage = self
+            .reader
+            .searcher()
+            .space_usage()
+            .map_err(|error| SearchError(error.to_string()))?;
+        Ok(usage.total().get_bytes())
+    }
+
     /// The matches of `text` (every word must appear, in the title or elsewhere), best
     /// first, `limit` of them after skipping `offset`; only of `type_id` when given.
     pub fn search(

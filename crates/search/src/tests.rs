@@ -70,6 +70,7 @@ fn totals_offsets_and_counts() {
         (page.total, page.hits[0].id.as_str()),
         (3, all.hits[1].id.as_str())
     );
+    assert!(index.size_bytes().expect("size") > 0);
     let count = index.search("water", None, 0, 0).expect("count");
     assert_eq!((count.total, count.hits.len()), (3, 0));
 }

@@ -16,6 +16,9 @@ pub struct StorageSettings {
     pub password: Option<String>,
     /// Revisions kept per entry, the newest; 0 keeps all.
     pub keep_revisions: u64,
+    /// Whether public relevance searches may use a local in-memory index (embedded
+    /// storage only).
+    pub text_index: bool,
 }
 
 /// Connects, signs in when credentials are given, and selects the namespace and database.

@@ -103,7 +103,7 @@ impl Store {
             generations: Arc::new(Generations::new(&registry)),
             registry,
             counts: Arc::default(),
-            text: Arc::new(LocalText::new(&settings.url)),
+            text: Arc::new(LocalText::new(settings)),
         })
     }
 

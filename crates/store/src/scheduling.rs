@@ -202,6 +202,7 @@ mod tests {
             username: None,
             password: None,
             keep_revisions: 0,
+            text_index: false,
         };
         let registry = Arc::new(TypeRegistry::builtin().expect("built-in types"));
         Store::open(&settings, registry).await.expect("store opens")

@@ -15,6 +15,7 @@ use civitas_search::{Document, SearchError, TextIndex};
 use serde_json::Value as Json;
 use surrealdb::types::{RecordId, Value};
 
+use crate::connect::StorageSettings;
 use crate::entries::{Entry, Store, Version, entry_from_row, record_id};
 use crate::schema::ident;
 
@@ -48,9 +49,12 @@ pub(crate) struct LocalText {
 }
 
 impl LocalText {
-    pub(crate) fn new(storage_url: &str) -> Self {
+    pub(crate) fn new(settings: &StorageSettings) -> Self {
+        let embedded = ["mem://", "surrealkv://"]
+            .iter()
+            .any(|scheme| settings.url.starts_with(scheme));
         LocalText {
-            enabled: storage_url.starts_with("mem://") || storage_url.starts_with("surrealkv://"),
+            enabled: settings.text_index && embedded,
             ..LocalText::default()
         }
     }
@@ -67,8 +71,9 @@ impl Store {
         Some(tokio::spawn(async move {
             let started = Instant::now();
             match store.build_text_index().await {
-                Ok(entries) => tracing::info!(
+                Ok((entries, bytes)) => tracing::info!(
                     entries,
+                    mib = bytes / (1024 * 1024),
                     elapsed_ms = started.elapsed().as_millis() as u64,
                     "full-text index built"
                 ),
@@ -89,7 +94,8 @@ impl Store {
         self.text.index.get().map(Arc::as_ref)
     }
 
-    async fn build_text_index(&self) -> Result<usize, IndexingError> {
+    /// Builds the index; answers how many entries it holds and its size in bytes.
+    async fn build_text_index(&self) -> Result<(usize, u64), IndexingError> {
         let index = TextIndex::new()?;
         let index = self.text.index.get_or_init(|| Arc::new(index)).clone();
         let mut entries = 0;
@@ -112,10 +118,13 @@ impl Store {
                 blocking(move || index.put(documents)).await?;
             }
         }
-        let commit = index.clone();
-        blocking(move || commit.commit()).await?;
+        let bytes = blocking(move || {
+            index.commit()?;
+            index.size_bytes()
+        })
+        .await?;
         self.text.built.store(true, Ordering::Release);
-        Ok(entries)
+        Ok((entries, bytes))
     }
 
     /// The next published entries of a type in slug order (the `(status, slug)` index:
