@@ -81,6 +81,9 @@ async fn the_index_follows_every_write() {
     );
     let (ranked, total) = found(&server, "quokka&page[size]=1&page[number]=2").await;
     assert_eq!((ranked, total), (vec!["parks".to_owned()], json!(2)));
+    let far = "quokka&page[size]=100&page[number]=100000000000000";
+    let (ranked, total) = found(&server, far).await;
+    assert_eq!((ranked.len(), total), (0, json!(2)), "a far page is empty");
 
     let path = format!("/content/post/{id}");
     let renamed = json!({"title": "Wombats in growing cities"});

@@ -195,6 +195,9 @@ impl TextIndex {
     ) -> Result<Hits, SearchError> {
         let query = self.query(text, type_id);
         let searcher = self.reader.searcher();
+        // Tantivy sets aside room for `offset + limit` hits: past the last document there
+        // is nothing to find, and a client's page number must not size an allocation.
+        let offset = offset.min(searcher.num_docs() as usize);
         let (total, top) = if limit == 0 {
             (searcher.search(&query, &Count)?, Vec::new())
         } else {

@@ -71,6 +71,10 @@ fn totals_offsets_and_counts() {
         (3, all.hits[1].id.as_str())
     );
     assert!(index.size_bytes().expect("size") > 0);
+    let beyond = index
+        .search("water", None, usize::MAX / 4, 10)
+        .expect("far page");
+    assert_eq!((beyond.total, beyond.hits.len()), (3, 0));
     let count = index.search("water", None, 0, 0).expect("count");
     assert_eq!((count.total, count.hits.len()), (3, 0));
 }
