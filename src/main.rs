@@ -273,7 +273,7 @@ async fn open_app(config: &Config) -> Result<Arc<AppState>, Box<dyn std::error::
         plugins,
         settings: api_settings(config),
         auth: Auth::new(auth_settings(config, roles)),
-        cache: ResponseCache::new(config.api.cache_max_mib << 20),
+        cache: ResponseCache::new(config.api.cache_max_mib.saturating_mul(1 << 20)),
     }))
 }
 

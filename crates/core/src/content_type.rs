@@ -38,6 +38,11 @@ impl ContentType {
         self.field(name).filter(|f| !(public && f.private))
     }
 
+    /// Whether full-text search has anything to look in.
+    pub fn is_searchable(&self) -> bool {
+        self.fields.iter().any(|f| f.searchable)
+    }
+
     /// Removes what the public must not see from an entry: private fields, who created
     /// or last changed it, editorial state, and the raw translations (the public gets one
     /// locale, resolved before this).

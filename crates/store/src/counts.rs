@@ -59,9 +59,7 @@ impl CountCache {
             }
         }
     }
-}
 
-impl CountCache {
     /// The cursor page `key` starts after, if known and the types read are unchanged.
     pub(crate) fn page_start(&self, key: &str, generations: &Generations) -> Option<Cursor> {
         self.page_starts

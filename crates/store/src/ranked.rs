@@ -60,18 +60,12 @@ impl Store {
     }
 
     /// The best `limit` published hits over every searchable type, when the local index
-    /// can answer.
+    /// can answer. The caller has noted the reads of those types.
     pub(crate) async fn ranked_search(
         &self,
         text: &str,
         limit: usize,
     ) -> Result<Option<Vec<SearchHit>>, StoreError> {
-        let searchable = self
-            .registry()
-            .iter()
-            .filter(|t| t.fields.iter().any(|f| f.searchable));
-        self.generations
-            .note_reads(searchable.map(|t| t.id.as_str()));
         let Some(hits) = self.ranked(text, None, 0, limit as u64) else {
             return Ok(None);
         };

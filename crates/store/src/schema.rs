@@ -9,11 +9,11 @@ use std::collections::BTreeSet;
 
 use civitas_core::entry::SystemField;
 use civitas_core::{ContentType, FieldKind, TypeRegistry};
-
-use crate::descending;
 use serde_json::Value;
 use surrealdb::Surreal;
 use surrealdb::engine::any::Any;
+
+use crate::descending;
 
 const UNIQUE_PREFIX: &str = "uq_";
 const SORT_PREFIX: &str = "ix_status_";

@@ -36,20 +36,20 @@ const SNIPPET_LEN: usize = 200;
 impl Store {
     /// The best `limit` published hits for `text` over all searchable types, best first.
     pub async fn search_all(&self, text: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
-        if let Some(hits) = self.ranked_search(text, limit).await? {
-            return Ok(hits);
-        }
         let types: Vec<&ContentType> = self
             .registry()
             .iter()
             .map(|t| t.as_ref())
-            .filter(|t| t.fields.iter().any(|f| f.searchable))
+            .filter(|t| t.is_searchable())
             .collect();
         if types.is_empty() {
             return Ok(Vec::new());
         }
         self.generations
             .note_reads(types.iter().map(|t| t.id.as_str()));
+        if let Some(hits) = self.ranked_search(text, limit).await? {
+            return Ok(hits);
+        }
         let statements: Vec<String> = types.iter().map(|t| search_statement(t)).collect();
         let mut response = self
             .query(statements.join("\n"))

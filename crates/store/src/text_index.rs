@@ -99,7 +99,7 @@ impl Store {
         let index = TextIndex::new()?;
         let index = self.text.index.get_or_init(|| Arc::new(index)).clone();
         let mut entries = 0;
-        for content_type in self.registry().iter().filter(|t| searchable(t)) {
+        for content_type in self.registry().iter().filter(|t| t.is_searchable()) {
             let mut after = String::new();
             loop {
                 let _changing = self.text.changing.lock().await;
@@ -157,7 +157,7 @@ impl Store {
         let Some(index) = self.text.index.get().cloned() else {
             return;
         };
-        if !searchable(content_type) || ids.is_empty() {
+        if !content_type.is_searchable() || ids.is_empty() {
             return;
         }
         let _changing = self.text.changing.lock().await;
@@ -202,10 +202,6 @@ impl Store {
         })
         .await
     }
-}
-
-fn searchable(content_type: &ContentType) -> bool {
-    content_type.fields.iter().any(|f| f.searchable)
 }
 
 /// An entry's searchable text, as the index takes it.

@@ -76,7 +76,7 @@ pub fn specialise(
     public: bool,
     settings: &ApiSettings,
 ) {
-    let searchable = content_type.fields.iter().any(|f| f.searchable);
+    let searchable = content_type.is_searchable();
     let include = include_schema(registry, content_type, settings.max_include_depth, public);
     if let Some(parameters) = operation
         .get_mut("parameters")

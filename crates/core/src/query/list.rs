@@ -453,7 +453,7 @@ pub fn search_words(text: &str) -> Option<&str> {
 }
 
 fn parse_search(content_type: &ContentType, text: &str) -> Result<String, QueryError> {
-    if !content_type.fields.iter().any(|f| f.searchable) {
+    if !content_type.is_searchable() {
         return Err(error(
             QueryErrorCode::InvalidSearch,
             "q",
