@@ -564,3 +564,75 @@ async fn numbered_pages_read_in_turn_match_and_follow_writes() {
         ["paged-2", "paged-1"]
     );
 }
+
+#[tokio::test]
+async fn numbered_pages_visited_out_of_turn_match_the_list() {
+    let server = Server::start_with(
+        Options {
+            env: vec![("CIVITAS_API__CACHE_MAX_MIB".into(), "0".into())],
+            ..Options::default()
+        },
+        tempfile::TempDir::new().expect("dir"),
+    )
+    .await;
+    // Pairs of posts share a time, so page boundaries fall between ties.
+    for n in 0..9 {
+        let at = format!("2025-03-0{}T10:00:00Z", n / 2 + 1);
+        create_published(&server, "post", post(&format!("Jump {n}"), &at, &["jump"])).await;
+    }
+    let page = |n: u32| {
+        format!("post?filter[tags][contains]=jump&sort=-published_at&page[size]=2&page[number]={n}")
+    };
+    let expected = |slugs_in_order: &[String]| {
+        slugs_in_order
+            .chunks(2)
+            .map(<[String]>::to_vec)
+            .collect::<Vec<_>>()
+    };
+    let mut in_turn = Vec::new();
+    for n in 1..=5 {
+        in_turn.extend(slugs(&list(&server, &page(n)).await));
+    }
+    assert_eq!(in_turn.len(), 9, "each post once: {in_turn:?}");
+    let mut sorted = in_turn.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 9, "no post twice: {in_turn:?}");
+
+    // A newer post moves every page; the last page is then the first one asked for, and
+    // the others follow backwards, then all at once.
+    create_published(
+        &server,
+        "post",
+        post("Jump 9", "2025-03-09T10:00:00Z", &["jump"]),
+    )
+    .await;
+    let mut now = vec!["jump-9".to_owned()];
+    now.extend(in_turn);
+    let pages = expected(&now);
+    for n in (1..=5).rev() {
+        assert_eq!(
+            slugs(&list(&server, &page(n)).await),
+            pages[n as usize - 1],
+            "page {n} visited backwards"
+        );
+    }
+    create_published(
+        &server,
+        "post",
+        post("Jump 10", "2025-03-10T10:00:00Z", &["jump"]),
+    )
+    .await;
+    now.insert(0, "jump-10".to_owned());
+    let pages = expected(&now);
+    let answers = futures_util::future::join_all((1..=6).map(|n| {
+        let path = page(n);
+        let server = &server;
+        async move { slugs(&list(server, &path).await) }
+    }))
+    .await;
+    assert_eq!(answers, pages, "all pages at once");
+    let past_the_end = list(&server, &page(7)).await;
+    assert_eq!(slugs(&past_the_end), Vec::<String>::new());
+    assert_eq!(past_the_end["meta"]["total"], 11);
+}

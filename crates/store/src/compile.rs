@@ -15,7 +15,7 @@ use crate::entries::{StatusFilter, Version};
 use crate::schema::ident;
 
 /// Collects bound parameters and hands out their names.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Binder {
     pub(crate) vars: Object,
     next: usize,

@@ -3,20 +3,29 @@
 //! number costs a walk over every entry before it (SurrealDB fetches each one), so once
 //! page `n` is served, the cursor of page `n + 1` is kept, and that page is then read
 //! from its cursor like any keyset page: a reader going through the pages in turn pays
-//! for the walk once, not on every page.
+//! for the walk once, not on every page. A reader jumping to a page walks once for every
+//! page before it (`page_starts`).
+
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use civitas_core::query::Cursor;
 use quick_cache::sync::{Cache, DefaultLifecycle, PlaceholderGuard};
 use quick_cache::{DefaultHashBuilder, UnitWeighter};
+use tokio::sync::{Mutex, MutexGuard};
 
 use crate::freshness::{Generations, ReadSet};
 
 /// Most totals kept; the least recently used go first.
 const MAX_ENTRIES: usize = 10_000;
 
+/// Walks to numbered pages of one list take turns: a list's key always picks the same
+/// lock of these.
+const WALK_TURNS: usize = 16;
+
 pub(crate) struct CountCache {
     totals: Cache<String, (ReadSet, u64)>,
     page_starts: Cache<String, (ReadSet, Cursor)>,
+    walk_turns: [Mutex<()>; WALK_TURNS],
 }
 
 impl Default for CountCache {
@@ -24,6 +33,7 @@ impl Default for CountCache {
         CountCache {
             totals: Cache::new(MAX_ENTRIES),
             page_starts: Cache::new(MAX_ENTRIES),
+            walk_turns: std::array::from_fn(|_| Mutex::new(())),
         }
     }
 }
@@ -70,5 +80,14 @@ impl CountCache {
 
     pub(crate) fn put_page_start(&self, key: String, reads: ReadSet, cursor: Cursor) {
         self.page_starts.insert(key, (reads, cursor));
+    }
+
+    /// Waits for the turn to walk the list `key` (see `page_starts`).
+    pub(crate) async fn walk_turn(&self, key: &str) -> MutexGuard<'_, ()> {
+        let mut hasher = DefaultHasher::new();
+        key.hash(&mut hasher);
+        self.walk_turns[hasher.finish() as usize % WALK_TURNS]
+            .lock()
+            .await
     }
 }

@@ -20,6 +20,7 @@ mod freshness;
 mod include;
 mod list;
 mod metrics;
+mod page_starts;
 mod ranked;
 mod retry;
 mod revisions;

@@ -13,6 +13,7 @@ use crate::convert::from_db;
 use crate::counts::Total;
 use crate::entries::{Entry, StatusFilter, Store, Version, entry_from_row, is_entry_id};
 use crate::error::StoreError;
+use crate::page_starts::{NumberedList, page_key};
 use crate::schema::ident;
 
 /// One page of a list.
@@ -60,16 +61,25 @@ impl Store {
         let reads = self
             .generations
             .note_reads(std::iter::once(content_type.id.as_str()).chain(related_types(&query)));
-        let page_key = |number: u64| {
-            let sort = format_sort(&query.sort);
-            format!("{count_key}|{sort}|{}|{number}", query.page.size)
-        };
-        // A numbered page whose start is known is read from there, as a cursor page.
+        let list_key = format!(
+            "{count_key}|{}|{}",
+            format_sort(&query.sort),
+            query.page.size
+        );
+        // A numbered page whose start is known (or found) is read from there, as a cursor page.
         let start = match &query.page.position {
             PagePosition::After(cursor) => Some(cursor.clone()),
-            PagePosition::Number(number) if *number > 1 && !query.sort.is_empty() => self
-                .counts
-                .page_start(&page_key(*number), &self.generations),
+            PagePosition::Number(number) if *number > 1 && !query.sort.is_empty() => {
+                let list = NumberedList {
+                    content_type,
+                    query: &query,
+                    filter: &filter,
+                    binder: &binder,
+                    reads: &reads,
+                    key: &list_key,
+                };
+                self.numbered_page_start(&list, *number, version).await?
+            }
             PagePosition::Number(_) => None,
         };
         // Each part of the page is one statement; their rows follow one another.
@@ -141,7 +151,7 @@ impl Store {
         };
         if let (Some(next), PagePosition::Number(number)) = (&next, &query.page.position) {
             self.counts
-                .put_page_start(page_key(number + 1), reads, next.clone());
+                .put_page_start(page_key(&list_key, number + 1), reads, next.clone());
         }
         Ok(ListPage {
             entries,
@@ -211,7 +221,7 @@ fn reference_target(condition: &Condition) -> Option<String> {
     }
 }
 
-fn cursor_after(query: &ListQuery, last: &Entry) -> Cursor {
+pub(crate) fn cursor_after(query: &ListQuery, last: &Entry) -> Cursor {
     let mut values: Vec<Json> = query
         .sort
         .iter()
