@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::json;
 use tempfile::TempDir;
 
-use crate::support::{Options, Server, json, run, slugs};
+use crate::support::{Options, Server, create_published, json, run, slugs};
 
 fn on_disk() -> Options {
     Options {
@@ -80,4 +80,53 @@ async fn stops_gracefully_on_sigterm() {
         log.contains("method=GET path=/api/v1/health status=200"),
         "one line per request: {log}"
     );
+}
+
+#[tokio::test]
+async fn a_database_from_before_the_list_projection_gets_one_at_start() {
+    let server = Server::start_with(on_disk(), TempDir::new().expect("temp dir")).await;
+    for (n, day) in ["03", "01", "02"].iter().enumerate() {
+        let post = json!({
+            "title": format!("Older {n}"),
+            "body": "Written before lists had their projection.",
+            "tags": ["older"],
+            "published_at": format!("2024-05-{day}T08:00:00Z"),
+        });
+        create_published(&server, "post", post).await;
+    }
+    let dir = server.into_dir();
+    let url = format!("surrealkv://{}", dir.path().join("data").display());
+    {
+        // As a release without the projection left the database: no table, no event.
+        let db = surrealdb::engine::any::connect(url.as_str())
+            .await
+            .expect("open");
+        db.use_ns("civitas").use_db("main").await.expect("use");
+        db.query("REMOVE TABLE sys_order_post; REMOVE EVENT civitas_projection ON post")
+            .await
+            .expect("query")
+            .check()
+            .expect("removed");
+    }
+    assert!(
+        civitas_store::wait_until_closed(&url, std::time::Duration::from_secs(20)).await,
+        "the database closed"
+    );
+
+    let server = Server::start_with(on_disk(), dir).await;
+    let older = "/api/v1/content/post?filter[tags][contains]=older&sort=-published_at&page[size]=1";
+    let mut seen = Vec::new();
+    for n in [3, 1, 2] {
+        let (status, page) = json(
+            server
+                .get(&format!("{older}&page[number]={n}"))
+                .send()
+                .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["meta"]["total"], 3);
+        seen.push(slugs(&page));
+    }
+    assert_eq!(seen, [["older-1"], ["older-0"], ["older-2"]]);
 }

@@ -266,11 +266,13 @@ fn direction(descending: bool) -> &'static str {
 /// entries tied with the cursor on the first key (`k1 = v1 AND ...`, a small range of
 /// the `(status, k1)` index), then those beyond it (`k1 > v1`, a plain range with the
 /// limit pushed down). A deep page then costs what the first one does. A cursor whose
-/// first value is missing (and has no descending key) keeps the single condition.
+/// first value is missing (and has no descending key) keeps the single condition. `table`
+/// is the table walked (the type's, or its list projection's), whose ids are compared.
 pub(crate) fn after_cursor(
     content_type: &ContentType,
     sort: &[SortKey],
     cursor: &Cursor,
+    table: &str,
     binder: &mut Binder,
 ) -> Vec<String> {
     let mut equal_so_far: Vec<String> = Vec::new();
@@ -303,7 +305,7 @@ pub(crate) fn after_cursor(
         .last()
         .and_then(Json::as_str)
         .unwrap_or_default();
-    let bound = binder.bind(Value::RecordId(RecordId::new(content_type.id.as_str(), id)));
+    let bound = binder.bind(Value::RecordId(RecordId::new(table, id)));
     let id_op = if id_descending(content_type, sort) {
         "<"
     } else {

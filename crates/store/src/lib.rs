@@ -21,6 +21,7 @@ mod include;
 mod list;
 mod metrics;
 mod page_starts;
+mod projection;
 mod ranked;
 mod retry;
 mod revisions;

@@ -14,6 +14,7 @@ use crate::counts::Total;
 use crate::entries::{Entry, StatusFilter, Store, Version, entry_from_row, is_entry_id};
 use crate::error::StoreError;
 use crate::page_starts::{NumberedList, page_key};
+use crate::projection;
 use crate::schema::ident;
 
 /// One page of a list.
@@ -66,6 +67,12 @@ impl Store {
             format_sort(&query.sort),
             query.page.size
         );
+        let from_projection = projection::serves(content_type, statuses, version, &query);
+        let source = if from_projection {
+            projection::table_name(content_type)
+        } else {
+            content_type.id.clone()
+        };
         // A numbered page whose start is known (or found) is read from there, as a cursor page.
         let start = match &query.page.position {
             PagePosition::After(cursor) => Some(cursor.clone()),
@@ -77,6 +84,7 @@ impl Store {
                     binder: &binder,
                     reads: &reads,
                     key: &list_key,
+                    source: &source,
                 };
                 self.numbered_page_start(&list, *number, version).await?
             }
@@ -84,7 +92,7 @@ impl Store {
         };
         // Each part of the page is one statement; their rows follow one another.
         let parts: Vec<String> = match &start {
-            Some(cursor) => after_cursor(content_type, &query.sort, cursor, &mut binder)
+            Some(cursor) => after_cursor(content_type, &query.sort, cursor, &source, &mut binder)
                 .into_iter()
                 .map(|after| format!("({filter}) AND {after}"))
                 .collect(),
@@ -101,14 +109,17 @@ impl Store {
         } else {
             String::new()
         };
-        let table = ident(&content_type.id);
+        let table = ident(&source);
         let order = order_by(content_type, &query.sort, relevance);
         let mut sql: String = parts
             .iter()
             .map(|part| {
-                format!(
-                    "SELECT *{score} FROM {table} WHERE {part} ORDER BY {order} LIMIT $limit START $start;\n"
-                )
+                let walk = format!("FROM {table} WHERE {part} ORDER BY {order} LIMIT $limit START $start");
+                if from_projection {
+                    format!("SELECT * FROM (SELECT VALUE type::record($entry_table, record::id(id)) {walk});\n")
+                } else {
+                    format!("SELECT *{score} {walk};\n")
+                }
             })
             .collect();
         let total = self.counts.total(&count_key, &self.generations).await;
@@ -118,6 +129,7 @@ impl Store {
         let mut response = self
             .query(sql)
             .bind(binder.vars)
+            .bind(("entry_table", content_type.id.clone()))
             .bind(("limit", (query.page.size + 1) as i64))
             .bind(("start", offset as i64))
             .await?

@@ -31,6 +31,8 @@ pub(crate) struct NumberedList<'a> {
     pub(crate) reads: &'a ReadSet,
     /// Names the list (type, filter, sort, page size); page starts are kept under it.
     pub(crate) key: &'a str,
+    /// The table walked: the type's, or its list projection (`projection`).
+    pub(crate) source: &'a str,
 }
 
 /// Where the start of page `number` of the list `list_key` is kept.
@@ -101,10 +103,16 @@ impl Store {
         let content_type = list.content_type;
         let mut binder = list.binder.clone();
         let parts: Vec<String> = match start {
-            Some(cursor) => after_cursor(content_type, &list.query.sort, cursor, &mut binder)
-                .into_iter()
-                .map(|after| format!("({}) AND {after}", list.filter))
-                .collect(),
+            Some(cursor) => after_cursor(
+                content_type,
+                &list.query.sort,
+                cursor,
+                list.source,
+                &mut binder,
+            )
+            .into_iter()
+            .map(|after| format!("({}) AND {after}", list.filter))
+            .collect(),
             None => vec![list.filter.to_owned()],
         };
         let fields: String = list
@@ -113,7 +121,7 @@ impl Store {
             .iter()
             .map(|key| format!(", {}", ident(key.field.name())))
             .collect();
-        let table = ident(&content_type.id);
+        let table = ident(list.source);
         let order = order_by(content_type, &list.query.sort, false);
         let sql: String = parts
             .iter()

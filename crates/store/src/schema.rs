@@ -158,18 +158,11 @@ fn wanted_indexes(content_type: &ContentType) -> Vec<(String, String)> {
         format!("{UNIQUE_PREFIX}slug"),
         format!("FIELDS {} UNIQUE", ident("slug")),
     )];
-    let sortable_system = SystemField::ALL.into_iter().filter(|f| f.is_sortable());
-    let mut sorted: Vec<String> = sortable_system.map(|f| f.name().to_owned()).collect();
-    for field in &content_type.fields {
-        if field.unique {
-            indexes.push((
-                format!("{UNIQUE_PREFIX}{}", field.name),
-                format!("FIELDS {} UNIQUE", ident(&field.name)),
-            ));
-        }
-        if field.indexed {
-            sorted.push(field.name.clone());
-        }
+    for field in content_type.fields.iter().filter(|f| f.unique) {
+        indexes.push((
+            format!("{UNIQUE_PREFIX}{}", field.name),
+            format!("FIELDS {} UNIQUE", ident(&field.name)),
+        ));
     }
     let searchable = content_type.fields.iter().filter(|f| f.searchable);
     for (field, path) in searchable.zip(crate::compile::searchable_paths(content_type)) {
@@ -179,19 +172,7 @@ fn wanted_indexes(content_type: &ContentType) -> Vec<(String, String)> {
             format!("FIELDS {path} FULLTEXT ANALYZER {ANALYZER} BM25 HIGHLIGHTS"),
         ));
     }
-    for name in sorted {
-        indexes.push((
-            format!("{SORT_PREFIX}{name}"),
-            format!("FIELDS {}, {}", ident("status"), ident(&name)),
-        ));
-    }
-    for (name, _) in descending::keyed_fields(content_type) {
-        let field = descending::field_name(&name);
-        indexes.push((
-            format!("{SORT_PREFIX}{field}"),
-            format!("FIELDS {}, {}", ident("status"), ident(&field)),
-        ));
-    }
+    indexes.extend(status_indexes(content_type));
     indexes
         .into_iter()
         .map(|(name, body)| {
@@ -200,6 +181,37 @@ fn wanted_indexes(content_type: &ContentType) -> Vec<(String, String)> {
                 ident(&name)
             );
             (name, sql)
+        })
+        .collect()
+}
+
+/// The fields lists sort and filter on through an index on `(status, field)`: the
+/// sortable system fields, the indexed fields, and their descending keys.
+pub(crate) fn status_indexed_fields(content_type: &ContentType) -> Vec<String> {
+    let system = SystemField::ALL
+        .into_iter()
+        .filter(|f| f.is_sortable())
+        .map(|f| f.name().to_owned());
+    let indexed = content_type
+        .fields
+        .iter()
+        .filter(|f| f.indexed)
+        .map(|f| f.name.clone());
+    let descending = descending::keyed_fields(content_type)
+        .into_iter()
+        .map(|(name, _)| descending::field_name(&name));
+    system.chain(indexed).chain(descending).collect()
+}
+
+/// The `(status, field)` indexes of a type's table (or of its list projection).
+pub(crate) fn status_indexes(content_type: &ContentType) -> Vec<(String, String)> {
+    status_indexed_fields(content_type)
+        .into_iter()
+        .map(|name| {
+            (
+                format!("{SORT_PREFIX}{name}"),
+                format!("FIELDS {}, {}", ident("status"), ident(&name)),
+            )
         })
         .collect()
 }
@@ -248,6 +260,7 @@ pub(crate) async fn apply(
             tracing::info!(content_type = %content_type.id, "updating indexes");
             db.query(sql).await?.check()?;
         }
+        crate::projection::apply(db, content_type).await?;
     }
     Ok(())
 }
