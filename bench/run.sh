@@ -52,17 +52,35 @@ measure() {
   echo "| $name | $rps | $p50 | $p99 | $single | $cpu |${errors:+ $errors}"
 }
 
-# Writes once a second until killed: a PATCH of one text field of an entry of `type`.
-writer() {
-  local base=$1 type=$2 field=$3 id n=0
+# One write: a PATCH of one text field of the first entry of `type`.
+write_once() {
+  local base=$1 type=$2 field=$3 id
   id=$(curl -sg "$base/api/v1/content/$type?page%5Bsize%5D=1&fields=slug" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+  curl -s -o /dev/null -X PATCH "$base/api/v1/admin/content/$type/$id" \
+    -H "authorization: Bearer $token" -H 'content-type: application/json' \
+    -d "{\"$field\": \"bench write $RANDOM\"}" || true
+}
+
+# Writes once a second until killed.
+writer() {
   while true; do
-    n=$((n + 1))
-    curl -s -o /dev/null -X PATCH "$base/api/v1/admin/content/$type/$id" \
-      -H "authorization: Bearer $token" -H 'content-type: application/json' \
-      -d "{\"$field\": \"bench write $n\"}" || true
+    write_once "$@"
     sleep 1
   done
+}
+
+# A read right after a post write, which makes every cached answer, total and page start
+# of posts stale: p50 and p90 of 20, one connection. With a fourth argument, that URL
+# (the list's first page, which counts the total again) is read first, untimed.
+after_a_write() {
+  local name=$1 url=$2 base=$3 first=${4:-} times
+  times=$(for _ in $(seq 20); do
+    write_once "$base" post excerpt
+    [ -z "$first" ] || curl -sg -o /dev/null "$first"
+    curl -sg -o /dev/null -w '%{time_total}\n' "$url"
+  done | sort -n)
+  echo "$times" | awk -v name="$name" '{t[NR] = $1 * 1000}
+    END {printf "| %s | | | | %.2fms (p90 %.2fms) | |\n", name, t[10], t[18]}'
 }
 
 for n in "${sizes[@]}"; do
@@ -131,7 +149,7 @@ LUA
     # Slowest last: requests wrk gives up on keep the server busy for a while after.
     names=("first page, sort=-published_at" "page 50 by cursor" "one post by id"
            "one post by slug" "20 posts, include=authors" "filter tags + sort"
-           "page 50 by number" "full-text q=water" "search all types q=water")
+           "page 50 by number (its start known)" "full-text q=water" "search all types q=water")
     urls=("$api?sort=-published_at&page%5Bsize%5D=20"
           "$api?sort=-published_at&page%5Bsize%5D=20&page%5Bafter%5D=$cursor"
           "$api/$id"
@@ -149,6 +167,9 @@ LUA
       [ "$status" = 200 ] || { echo "${names[$i]}: $url answered $status" >&2; exit 1; }
       measure "${names[$i]}" "$url" "$server"
     done
+    after_a_write "page 50 by number, first read after a post write" "${urls[6]}" "$base"
+    after_a_write "page 50 by number after a post write, total known" "${urls[6]}" "$base" "${urls[0]}"
+    after_a_write "filter tags + sort, first read after a post write" "${urls[5]}" "$base"
   fi
   peak=$(memory_mib "$server" VmHWM)
   kill "$server"; wait "$server" 2>/dev/null || true
