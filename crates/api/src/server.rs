@@ -38,8 +38,9 @@ pub async fn serve(
     ));
     let indexing = state.store.start_text_index();
     let app = crate::app(state.clone())?;
-    // The decoy password hash is made now, not by the first failed login.
-    crate::auth::secret::warm_up();
+    // The decoy password hash is made now, not by the first failed login; beside the
+    // start rather than before it (a login arriving meanwhile waits for it).
+    tokio::task::spawn_blocking(crate::auth::secret::warm_up);
     let acceptor = TcpListener::bind(address)
         .into_acceptor()
         .await

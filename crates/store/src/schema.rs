@@ -228,13 +228,16 @@ pub(crate) async fn apply(
     registry: &TypeRegistry,
     keep_revisions: u64,
 ) -> Result<(), surrealdb::Error> {
-    db.query(DEFINE_ANALYZER).await?.check()?;
-    db.query(SYSTEM_TABLES).await?.check()?;
+    // Definitions are metadata; one transaction makes them one commit (one log sync)
+    // instead of one per statement, which was most of the time a start took here.
+    let mut definitions = format!("BEGIN;\n{DEFINE_ANALYZER}\n{SYSTEM_TABLES}\n");
     for content_type in registry.iter() {
-        db.query(define_table(content_type)).await?.check()?;
-        db.query(define_events(content_type, keep_revisions))
-            .await?
-            .check()?;
+        definitions += &define_table(content_type);
+        definitions += &define_events(content_type, keep_revisions);
+    }
+    definitions += "COMMIT;";
+    db.query(definitions).await?.check()?;
+    for content_type in registry.iter() {
         let existing = existing_indexes(db, &content_type.id).await?;
         fill_descending_keys(db, content_type, &existing).await?;
         let wanted = wanted_indexes(content_type);
