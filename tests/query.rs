@@ -514,16 +514,21 @@ async fn descending_sorts_page_exactly_with_ties_and_missing_values() {
     assert_eq!(oldest_first[3], "newest");
 }
 
-#[tokio::test]
-async fn numbered_pages_read_in_turn_match_and_follow_writes() {
-    let server = Server::start_with(
+/// A server without the response cache, so every list reaches the store.
+async fn uncached_server() -> Server {
+    Server::start_with(
         Options {
             env: vec![("CIVITAS_API__CACHE_MAX_MIB".into(), "0".into())],
             ..Options::default()
         },
         tempfile::TempDir::new().expect("dir"),
     )
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn numbered_pages_read_in_turn_match_and_follow_writes() {
+    let server = uncached_server().await;
     for n in 0..6 {
         let at = format!("2025-02-0{}T10:00:00Z", n + 1);
         create_published(
@@ -567,14 +572,7 @@ async fn numbered_pages_read_in_turn_match_and_follow_writes() {
 
 #[tokio::test]
 async fn numbered_pages_visited_out_of_turn_match_the_list() {
-    let server = Server::start_with(
-        Options {
-            env: vec![("CIVITAS_API__CACHE_MAX_MIB".into(), "0".into())],
-            ..Options::default()
-        },
-        tempfile::TempDir::new().expect("dir"),
-    )
-    .await;
+    let server = uncached_server().await;
     // Pairs of posts share a time, so page boundaries fall between ties.
     for n in 0..9 {
         let at = format!("2025-03-0{}T10:00:00Z", n / 2 + 1);

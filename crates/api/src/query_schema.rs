@@ -8,7 +8,7 @@ use civitas_core::query::filter::{MAX_LIST_VALUES, is_text};
 use civitas_core::query::list::{
     MAX_FILTER_KEYS, MAX_GROUP_FIELDS, MAX_GROUP_INDEX, MAX_GROUPS, MAX_OPERATORS,
 };
-use civitas_core::query::{Operator, filter_paths, operators_for};
+use civitas_core::query::{Operator, filter_paths, operators_for, sortable_fields};
 use civitas_core::slug::MAX_SLUG_LEN;
 use civitas_core::{ContentType, FieldKind, SystemField, TypeRegistry};
 use serde_json::{Map, Value, json};
@@ -201,18 +201,8 @@ fn string_list(names: Vec<String>) -> Value {
 
 /// `sort`: the sortable fields, each ascending or (with `-`) descending.
 pub fn sort_schema(content_type: &ContentType) -> Value {
-    let system = SystemField::ALL
-        .into_iter()
-        .filter(|f| f.is_sortable())
-        .map(|f| f.name().to_owned());
-    let indexed = content_type
-        .fields
-        .iter()
-        .filter(|f| f.indexed && !f.private)
-        .map(|f| f.name.clone());
-    let names: Vec<String> = system
-        .chain(indexed)
-        .flat_map(|name| [name.clone(), format!("-{name}")])
+    let names: Vec<String> = sortable_fields(content_type, true)
+        .flat_map(|field| [field.name().to_owned(), format!("-{}", field.name())])
         .collect();
     string_list(names)
 }

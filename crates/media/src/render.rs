@@ -286,14 +286,7 @@ fn encode(pixels: &Pixels, spec: &TransformSpec) -> Result<Vec<u8>, MediaError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transform::{TransformRequest, parse_query};
-
-    fn spec(query: &str) -> TransformSpec {
-        match parse_query(query).unwrap().request {
-            TransformRequest::Params(spec) => spec,
-            other => panic!("expected params, got {other:?}"),
-        }
-    }
+    use crate::transform::tests::spec;
 
     fn jpeg(width: u32, height: u32) -> Vec<u8> {
         let image = image::RgbImage::from_fn(width, height, |x, y| {

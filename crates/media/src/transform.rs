@@ -422,10 +422,11 @@ fn invalid(message: String) -> MediaError {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn spec(query: &str) -> TransformSpec {
+    /// The spec a query of plain parameters parses to (the render tests use it too).
+    pub(crate) fn spec(query: &str) -> TransformSpec {
         match parse_query(query).unwrap().request {
             TransformRequest::Params(spec) => spec,
             other => panic!("expected params, got {other:?}"),

@@ -9,8 +9,8 @@
 //! as they do in a descending sort.
 
 use chrono::DateTime;
-use civitas_core::query::{SortField, SortKey, Subject};
-use civitas_core::{ContentType, FieldKind, SystemField};
+use civitas_core::query::{SortField, SortKey, Subject, sortable_fields};
+use civitas_core::{ContentType, FieldKind};
 use serde_json::Value as Json;
 use surrealdb::types::Value;
 
@@ -94,17 +94,7 @@ pub(crate) fn ordered_field(content_type: &ContentType, key: &SortKey) -> (Strin
 
 /// Every sortable field of the type that gets a descending key: (name, kind).
 pub(crate) fn keyed_fields(content_type: &ContentType) -> Vec<(String, FieldKind)> {
-    let system = SystemField::ALL
-        .into_iter()
-        .filter(|f| f.is_sortable())
-        .map(SortField::System);
-    let indexed = content_type
-        .fields
-        .iter()
-        .filter(|f| f.indexed)
-        .map(|f| SortField::Field(f.name.clone()));
-    system
-        .chain(indexed)
+    sortable_fields(content_type, false)
         .map(|field| (field.name().to_owned(), sort_kind(content_type, &field)))
         .filter(|(_, kind)| key_expression(kind, "x").is_some())
         .collect()

@@ -8,6 +8,7 @@
 use std::collections::BTreeSet;
 
 use civitas_core::entry::SystemField;
+use civitas_core::query::sortable_fields;
 use civitas_core::{ContentType, FieldKind, TypeRegistry};
 use serde_json::Value;
 use surrealdb::Surreal;
@@ -188,19 +189,13 @@ fn wanted_indexes(content_type: &ContentType) -> Vec<(String, String)> {
 /// The fields lists sort and filter on through an index on `(status, field)`: the
 /// sortable system fields, the indexed fields, and their descending keys.
 pub(crate) fn status_indexed_fields(content_type: &ContentType) -> Vec<String> {
-    let system = SystemField::ALL
-        .into_iter()
-        .filter(|f| f.is_sortable())
-        .map(|f| f.name().to_owned());
-    let indexed = content_type
-        .fields
-        .iter()
-        .filter(|f| f.indexed)
-        .map(|f| f.name.clone());
     let descending = descending::keyed_fields(content_type)
         .into_iter()
         .map(|(name, _)| descending::field_name(&name));
-    system.chain(indexed).chain(descending).collect()
+    sortable_fields(content_type, false)
+        .map(|field| field.name().to_owned())
+        .chain(descending)
+        .collect()
 }
 
 /// The `(status, field)` indexes of a type's table (or of its list projection).

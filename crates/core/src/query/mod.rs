@@ -12,7 +12,7 @@ pub use filter::{
 };
 pub use list::{EntryQuery, IncludePath, ListLimits, ListQuery, search_words};
 pub use page::{Cursor, PagePosition, PageRequest};
-pub use sort::{SortField, SortKey, format_sort, parse_sort};
+pub use sort::{SortField, SortKey, format_sort, parse_sort, sortable_fields};
 
 /// A query parameter that cannot be used, with a stable code and the parameter at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

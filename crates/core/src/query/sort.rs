@@ -20,6 +20,23 @@ impl SortField {
     }
 }
 
+/// What a list of the type may be sorted by: the sortable system fields, then the indexed
+/// fields (the private ones only when `public` is false).
+pub fn sortable_fields(
+    content_type: &ContentType,
+    public: bool,
+) -> impl Iterator<Item = SortField> + '_ {
+    let system = SystemField::ALL
+        .into_iter()
+        .filter(|f| f.is_sortable())
+        .map(SortField::System);
+    let indexed = content_type
+        .visible_fields(public)
+        .filter(|f| f.indexed)
+        .map(|f| SortField::Field(f.name.clone()));
+    system.chain(indexed)
+}
+
 /// One key of an ordering, ascending unless `descending`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SortKey {
