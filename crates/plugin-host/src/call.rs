@@ -9,6 +9,7 @@ use wasmtime::{Engine, Store, StoreLimitsBuilder, Trap, UpdateDeadline};
 
 use crate::bindings::exports;
 use crate::bindings::imports::types as wit;
+use crate::cpu_clock::{CpuSpent, CpuTimed};
 use crate::plugin::{FaultKind, Runnable};
 use crate::state::{CallState, ContentReader};
 
@@ -17,9 +18,13 @@ use crate::state::{CallState, ContentReader};
 /// it, so a 100 MB result traps before the host allocates it.
 const HOSTCALL_SLACK: usize = 64 << 10;
 
-/// Slack of the tokio backstop over the epoch deadline: the epoch trap normally fires
+/// Slack of the tokio backstop over the wall-clock cap: the epoch trap normally fires
 /// first, within a tick; the backstop only catches time stuck in the host.
 const BACKSTOP_SLACK: Duration = Duration::from_millis(50);
+
+/// How long a call may take on the clock, as a multiple of its CPU time limit, when no
+/// request budget says less: room for a busy server, still a bound on reads that hang.
+pub(crate) const WALL_CAP_FACTOR: u32 = 10;
 
 /// An export call.
 pub(crate) enum Call {
@@ -43,17 +48,35 @@ pub(crate) struct Fault {
     pub reason: String,
 }
 
-/// Runs one export in a fresh store. `timeout` overrides the plugin's deadline (describe
-/// at load time gets the server maximum, since first calls may warm up lazily).
+/// How long one call may run: `cpu` of work (the plugin's limit, see `cpu_clock`), and
+/// `wall` on the clock, whatever happens.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallTime {
+    pub cpu: Duration,
+    pub wall: Duration,
+}
+
+impl CallTime {
+    /// A CPU limit with the default wall-clock cap.
+    pub(crate) fn cpu(cpu: Duration) -> CallTime {
+        CallTime {
+            cpu,
+            wall: cpu.saturating_mul(WALL_CAP_FACTOR),
+        }
+    }
+}
+
+/// Runs one export in a fresh store, within `time` (describe at load time gets the
+/// server maximum, since first calls may warm up lazily).
 pub(crate) async fn invoke(
     engine: &Engine,
     runnable: &Runnable,
     reader: Option<Arc<dyn ContentReader>>,
     call: Call,
-    timeout: Duration,
+    time: CallTime,
 ) -> Result<Reply, Fault> {
-    let deadline = Instant::now() + timeout;
-    let mut store = new_store(engine, runnable, reader, deadline);
+    let spent = CpuSpent::default();
+    let mut store = new_store(engine, runnable, reader, time, spent.clone());
     let run = async {
         let plugin = runnable.pre.instantiate_async(&mut store).await?;
         let exports: &exports::Guest = plugin.civitas_plugin_plugin();
@@ -71,13 +94,16 @@ pub(crate) async fn invoke(
         };
         Ok::<Reply, wasmtime::Error>(reply)
     };
-    match tokio::time::timeout(timeout + BACKSTOP_SLACK, run).await {
+    let run = CpuTimed::new(run, spent.clone());
+    match tokio::time::timeout(time.wall + BACKSTOP_SLACK, run).await {
         Ok(Ok(reply)) => Ok(reply),
-        Ok(Err(error)) => Err(classify(&error, timeout, runnable.limits.max_output_bytes)),
-        Err(_) => Err(Fault {
-            kind: FaultKind::Timeout,
-            reason: format!("timed out after {} ms", timeout.as_millis()),
-        }),
+        Ok(Err(error)) => Err(classify(
+            &error,
+            time,
+            &spent,
+            runnable.limits.max_output_bytes,
+        )),
+        Err(_) => Err(out_of_time(time, &spent)),
     }
     // The store, and with it the instance and its memory, is dropped here, whatever
     // happened: a trapped instance is never reused.
@@ -87,8 +113,10 @@ fn new_store(
     engine: &Engine,
     runnable: &Runnable,
     reader: Option<Arc<dyn ContentReader>>,
-    deadline: Instant,
+    time: CallTime,
+    spent: CpuSpent,
 ) -> Store<CallState> {
+    let deadline = Instant::now() + time.wall;
     let limits = runnable.limits;
     let memory = usize::try_from(limits.memory_mib << 20).unwrap_or(usize::MAX);
     let state = CallState {
@@ -113,11 +141,11 @@ fn new_store(
     store.limiter(|state| &mut state.limits);
     store.set_hostcall_fuel(limits.max_output_bytes.saturating_add(HOSTCALL_SLACK));
     // A new store's deadline is "now": set it, or the first instruction traps. At each
-    // tick the callback lets the executor run other tasks, and traps once the wall-clock
-    // deadline has passed.
+    // tick the callback lets the executor run other tasks, and traps once the call has
+    // used its CPU time or its wall-clock cap has passed.
     store.set_epoch_deadline(1);
     store.epoch_deadline_callback(move |_| {
-        if Instant::now() >= deadline {
+        if spent.get() >= time.cpu || Instant::now() >= deadline {
             Ok(UpdateDeadline::Interrupt)
         } else {
             Ok(UpdateDeadline::Yield(1))
@@ -126,12 +154,25 @@ fn new_store(
     store
 }
 
-fn classify(error: &wasmtime::Error, timeout: Duration, max_bytes: usize) -> Fault {
+/// A call stopped for time: the plugin's fault if it used its CPU time, else the clock's
+/// (a busy server, slow reads, or a spent request budget).
+fn out_of_time(time: CallTime, spent: &CpuSpent) -> Fault {
+    if spent.get() >= time.cpu {
+        Fault {
+            kind: FaultKind::Timeout,
+            reason: format!("timed out after {} ms of work", time.cpu.as_millis()),
+        }
+    } else {
+        Fault {
+            kind: FaultKind::WallClock,
+            reason: format!("did not finish within {} ms", time.wall.as_millis()),
+        }
+    }
+}
+
+fn classify(error: &wasmtime::Error, time: CallTime, spent: &CpuSpent, max_bytes: usize) -> Fault {
     let (kind, reason) = match error.downcast_ref::<Trap>() {
-        Some(Trap::Interrupt) => (
-            FaultKind::Timeout,
-            format!("timed out after {} ms", timeout.as_millis()),
-        ),
+        Some(Trap::Interrupt) => return out_of_time(time, spent),
         Some(Trap::StackOverflow) => (FaultKind::StackOverflow, "stack overflow".to_string()),
         // Rust guests turn a panic (and an allocation failure) into `unreachable`.
         Some(Trap::UnreachableCodeReached) => (

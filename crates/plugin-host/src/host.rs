@@ -12,7 +12,7 @@ use wasmtime::component::{HasSelf, Linker};
 
 use crate::bindings::since_v0_1_0::ContentTypePlugin;
 use crate::budget;
-use crate::call::{self, Call, Reply};
+use crate::call::{self, Call, CallTime, Reply};
 use crate::engine::{self, Ticker};
 use crate::load::{self, Claimed};
 use crate::plugin::{FaultKind, LoadedPlugin, PluginInfo};
@@ -503,9 +503,10 @@ impl PluginHost {
     }
 
     /// Runs a call on a plugin that may be disabled, recording success or fault. The
-    /// call's deadline is the plugin's own, or what is left of the request's plugin time
-    /// budget if that is less; running out of budget is the request's limit, not the
-    /// plugin's fault.
+    /// call may use the plugin's own time limit of CPU (`cpu_clock`), within a wall-clock
+    /// cap of ten times that, or of what is left of the request's plugin time budget if
+    /// that is less. Only using up the CPU time is the plugin's fault; running out of
+    /// budget is the request's limit, and the cap a busy server's.
     async fn run(
         &self,
         plugin: &Arc<LoadedPlugin>,
@@ -525,20 +526,25 @@ impl PluginHost {
         if let Some(budget) = budget.filter(|b| b.left.is_zero()) {
             return Err(budget_spent(plugin, hook, budget.total));
         }
-        let timeout = budget.map_or(own_deadline, |b| own_deadline.min(b.left));
+        let mut time = CallTime::cpu(own_deadline);
+        let budget_caps = budget.filter(|b| b.left < time.wall);
+        if let Some(budget) = budget_caps {
+            time.wall = budget.left;
+        }
         let started = std::time::Instant::now();
-        let result =
-            call::invoke(&self.inner.engine, &plugin.runnable, reader, call, timeout).await;
+        let result = call::invoke(&self.inner.engine, &plugin.runnable, reader, call, time).await;
         budget::spend(started.elapsed());
-        match (result, budget) {
+        match (result, budget_caps) {
             (Ok(reply), _) => {
                 plugin.health.success();
                 Ok(reply)
             }
-            (Err(fault), Some(budget))
-                if fault.kind == FaultKind::Timeout && timeout < own_deadline =>
-            {
+            (Err(fault), Some(budget)) if fault.kind == FaultKind::WallClock => {
                 Err(budget_spent(plugin, hook, budget.total))
+            }
+            (Err(fault), None) if fault.kind == FaultKind::WallClock => {
+                tracing::warn!(plugin = %plugin.manifest.id, hook = hook.name(), "plugins: call stopped by the clock: {}", fault.reason);
+                Err(failed(plugin, hook, fault.reason))
             }
             (Err(fault), _) => Err(self.fault(plugin, hook, fault.kind, fault.reason)),
         }

@@ -14,6 +14,7 @@ mod budget;
 mod cache;
 mod call;
 mod convert;
+mod cpu_clock;
 mod engine;
 mod error;
 mod host;

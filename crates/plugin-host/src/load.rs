@@ -13,7 +13,7 @@ use wasmtime::component::Linker;
 use crate::bindings::ContentTypePluginPre;
 use crate::bindings::imports::types as wit;
 use crate::cache;
-use crate::call::{self, Call, Reply};
+use crate::call::{self, Call, CallTime, Reply};
 use crate::convert;
 use crate::manifest::PluginManifest;
 use crate::plugin::{EffectiveLimits, Health, HookSet, LoadedPlugin, Runnable};
@@ -96,8 +96,8 @@ pub(crate) async fn load(
         }),
         limits: effective_limits(&manifest, settings),
     };
-    let timeout = Duration::from_millis(settings.max_timeout_ms.max(1));
-    let described = match call::invoke(engine, &runnable, None, Call::Describe, timeout).await {
+    let time = CallTime::cpu(Duration::from_millis(settings.max_timeout_ms.max(1)));
+    let described = match call::invoke(engine, &runnable, None, Call::Describe, time).await {
         Ok(Reply::Describe(manifest)) => manifest,
         Ok(_) => return Err(fail("describe() gave an unexpected answer".into())),
         Err(fault) => return Err(fail(format!("describe() failed: {}", fault.reason))),

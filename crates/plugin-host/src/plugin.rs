@@ -82,7 +82,11 @@ impl HookSet {
 /// Why a call faulted; the names are stable (admin API, logs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FaultKind {
+    /// The call used its CPU time limit.
     Timeout,
+    /// The call ran out of wall-clock time without using its CPU time: not the plugin's
+    /// fault (a busy server, slow reads, a spent request budget), so never counted.
+    WallClock,
     Memory,
     StackOverflow,
     Panic,
@@ -95,6 +99,7 @@ impl FaultKind {
     pub(crate) fn name(self) -> &'static str {
         match self {
             FaultKind::Timeout => "timeout",
+            FaultKind::WallClock => "wall_clock",
             FaultKind::Memory => "memory",
             FaultKind::StackOverflow => "stack_overflow",
             FaultKind::Panic => "panic",
