@@ -12,8 +12,8 @@ use serde::{Deserialize, Deserializer};
 /// Every setting, with its default and a comment; also the documentation.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
-const SECTIONS: [&str; 7] = [
-    "server", "storage", "limits", "api", "auth", "plugins", "log",
+const SECTIONS: [&str; 8] = [
+    "server", "storage", "limits", "api", "auth", "plugins", "media", "log",
 ];
 const MIN_TOKEN_LEN: usize = 16;
 
@@ -26,6 +26,7 @@ pub struct Config {
     pub api: ApiConfig,
     pub auth: AuthConfig,
     pub plugins: PluginsConfig,
+    pub media: crate::media_config::MediaConfig,
     pub log: LogConfig,
 }
 
@@ -122,7 +123,7 @@ pub struct LogConfig {
 
 /// Environment values are parsed as TOML-like values, so a numeric secret such as
 /// `CIVITAS_AUTH__ADMIN_TOKEN=1234567890123456` arrives as a number; take it as text.
-fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Text {
@@ -243,6 +244,7 @@ fn check(config: &Config) -> Result<(), (&'static str, String)> {
         ));
     }
     check_auth(config)?;
+    crate::media_config::check(&config.media)?;
     check_server(&config.server)?;
     let plugins = &config.plugins;
     if plugins.default_timeout_ms == 0 || plugins.default_timeout_ms > plugins.max_timeout_ms {

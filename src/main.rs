@@ -6,7 +6,9 @@ mod accounts;
 mod client;
 mod config;
 mod generate;
+mod media_config;
 mod seed;
+mod seed_media;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +18,7 @@ use std::time::Duration;
 use std::collections::BTreeSet;
 
 use civitas_api::auth::{Auth, AuthSettings, LoginLimits, Role, Roles};
+use civitas_api::media::MediaLibrary;
 use civitas_api::{ApiSettings, AppState, CorsPolicy, Locales, ResponseCache, StoreReader};
 use civitas_core::TypeRegistry;
 use civitas_plugin_host::{LoadOutcome, PluginHost, PluginSettings};
@@ -201,8 +204,13 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                 url: "mem://".into(),
                 ..config.storage.clone()
             };
+            let media = media_config::MediaConfig {
+                store: "memory://".into(),
+                ..config.media.clone()
+            };
             let state = open_app(&Config {
                 storage,
+                media,
                 ..config.clone()
             })
             .await?;
@@ -274,6 +282,7 @@ async fn open_app(config: &Config) -> Result<Arc<AppState>, Box<dyn std::error::
         settings: api_settings(config),
         auth: Auth::new(auth_settings(config, roles)),
         cache: ResponseCache::new(config.api.cache_max_mib.saturating_mul(1 << 20)),
+        media: MediaLibrary::open(media_config::settings(&config.media))?,
     }))
 }
 

@@ -8,6 +8,8 @@ use civitas_store::{Actor, Edit, Version};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::seed_media::SeedMedia;
+
 /// Seed files in dependency order: experts and partners before the posts and studies
 /// that cite them.
 const SEED_SOURCES: [(&str, &str, &str); 5] = [
@@ -68,6 +70,10 @@ pub async fn seed(state: &AppState) -> Result<SeedReport, SeedError> {
     let actor = Actor::system("seed");
     let store = &state.store;
     let mut report = SeedReport::default();
+    let mut media = SeedMedia::load().map_err(|message| SeedError::File {
+        file: "schema/seed/media.toml",
+        message,
+    })?;
     for (type_id, file, text) in SEED_SOURCES {
         // Plugin types exist only when their plugin loaded; their demo content waits.
         let Some(content_type) = store.registry().get(type_id).cloned() else {
@@ -81,7 +87,7 @@ pub async fn seed(state: &AppState) -> Result<SeedReport, SeedError> {
             file,
             message: e.to_string(),
         })?;
-        for input in seed.entries {
+        for mut input in seed.entries {
             let slug = input
                 .get("slug")
                 .and_then(Value::as_str)
@@ -104,6 +110,10 @@ pub async fn seed(state: &AppState) -> Result<SeedReport, SeedError> {
                 report.skipped += 1;
                 continue;
             }
+            media
+                .resolve(state, &content_type, &mut input, &actor)
+                .await
+                .map_err(fail)?;
             let entry = civitas_api::create_entry(state, &content_type, input, &actor)
                 .await
                 .map_err(|e| fail(describe(&e)))?;

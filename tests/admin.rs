@@ -221,7 +221,7 @@ async fn reports_every_field_error_at_once() {
     let server = Server::start().await;
     let bad = json!({
         "title": " ", "body": 3, "authors": ["nobody"], "tags": "one",
-        "cover_image_url": "javascript:alert(1)", "colour": "red", "published_at": "yesterday"
+        "cover": "01JZZZZZZZZZZZZZZZZZZZZZZZ", "colour": "red", "published_at": "yesterday"
     });
     let body = expect_error(
         server
@@ -249,7 +249,7 @@ async fn reports_every_field_error_at_once() {
         ("authors", "reference_not_found"),
         ("body", "invalid_type"),
         ("colour", "unknown_field"),
-        ("cover_image_url", "invalid_url"),
+        ("cover", "media_not_found"),
         ("published_at", "invalid_datetime"),
         ("tags", "invalid_type"),
         ("title", "required"),

@@ -574,8 +574,8 @@ async fn entries_are_served_in_the_locale_asked_for_with_fallback() {
     expect_invalid_field(
         server
             .admin(Method::PUT, &format!("{path}/translations/fr"))
-            .json(&json!({"cover_image_url": "https://example.org/x.png"})),
-        "translations.fr.cover_image_url",
+            .json(&json!({"tags": ["mobilite"]})),
+        "translations.fr.tags",
     )
     .await;
     let (status, removed) = send(

@@ -119,7 +119,7 @@ impl AdminApi {
             content_type.id,
             entry_id(&entry)
         );
-        let entry = content::present(&self.state, &content_type, entry, None).await?;
+        let entry = content::present_one(&self.state, &content_type, entry, None).await?;
         Ok(Created::Created(
             Json(envelope::one(Value::Object(entry))),
             location,

@@ -42,20 +42,23 @@ async fn schema_checked(
     references: References,
 ) -> Result<Result<Document, Vec<civitas_core::FieldError>>, ApiError> {
     let (mut document, mut errors) = validate_all(content_type, input, mode);
-    let resolved = match references {
-        References::Resolve => {
+    let checks = match references {
+        References::Resolve => vec![
             state
                 .store
                 .resolve_references(content_type, &mut document)
-                .await
-        }
-        References::Skip => Ok(()),
+                .await,
+            state.store.check_media(content_type, &document).await,
+        ],
+        References::Skip => Vec::new(),
     };
-    match resolved {
-        Ok(()) => {}
-        Err(StoreError::Invalid(missing)) => errors.extend(missing),
-        // A database fault is the server's problem, not the entry's: 500, not 422.
-        Err(other) => return Err(other.into()),
+    for checked in checks {
+        match checked {
+            Ok(()) => {}
+            Err(StoreError::Invalid(missing)) => errors.extend(missing),
+            // A database fault is the server's problem, not the entry's: 500, not 422.
+            Err(other) => return Err(other.into()),
+        }
     }
     Ok(if errors.is_empty() {
         Ok(document)
@@ -242,6 +245,18 @@ pub async fn present(
             ),
         )),
     }
+}
+
+/// One entry on its way out ([`present`]), its media fields embedded.
+pub async fn present_one(
+    state: &AppState,
+    content_type: &ContentType,
+    entry: Entry,
+    locale: Option<&str>,
+) -> Result<Entry, ApiError> {
+    let mut entry = present(state, content_type, entry, locale).await?;
+    crate::media::embed_media(state, &mut [(content_type, &mut entry)], locale).await?;
+    Ok(entry)
 }
 
 /// A plugin may hand the entry back with its keys in any order; clients get the order

@@ -69,7 +69,7 @@ pub async fn respond(
     content_type: &ContentType,
     entry: Entry,
 ) -> Result<TaggedEntry, ApiError> {
-    let entry = content::present(state, content_type, entry, None).await?;
+    let entry = content::present_one(state, content_type, entry, None).await?;
     Ok(tagged(envelope::one(Value::Object(entry))))
 }
 

@@ -72,6 +72,17 @@ error_codes! {
     PluginRefused = "plugin_refused", UNPROCESSABLE_ENTITY, "A reload found the plugin invalid (bad manifest, hash, types); the old version stays active.";
     Internal = "internal", INTERNAL_SERVER_ERROR, "An unexpected server fault; the server log has the cause.";
     PluginFailed = "plugin_failed", BAD_GATEWAY, "A plugin hook trapped, timed out, hit a limit or returned something invalid; the message names the plugin and hook. Only this request failed.";
+    MediaNotFound = "media_not_found", NOT_FOUND, "No media file has this id.";
+    MediaInUse = "media_in_use", CONFLICT, "Entries (or their unpublished changes) use this file; `details` names them. Remove it from them first.";
+    UnsupportedFileType = "unsupported_file_type", UNSUPPORTED_MEDIA_TYPE, "The uploaded file's bytes are not one of `media.allowed_types` (the client's type and extension are ignored).";
+    FileTooLarge = "file_too_large", PAYLOAD_TOO_LARGE, "The upload is larger than `media.max_upload_bytes`; nothing was kept.";
+    ImageTooLarge = "image_too_large", UNPROCESSABLE_ENTITY, "The image's header declares more pixels than `media.max_input_pixels`; it was refused before decoding.";
+    InvalidFile = "invalid_file", UNPROCESSABLE_ENTITY, "The file claims a supported type but cannot be read (truncated or corrupt).";
+    InvalidTransform = "invalid_transform", BAD_REQUEST, "Variant parameters are unknown, repeated, out of range, an unknown preset, not allowed by `media.transform_policy`, or asked of a file that is not a raster image.";
+    InvalidSignature = "invalid_signature", FORBIDDEN, "With `media.transform_policy = \"signed\"`, the variant URL's `sig` is missing or wrong.";
+    RangeNotSatisfiable = "range_not_satisfiable", RANGE_NOT_SATISFIABLE, "The `Range` lies outside the file; `Content-Range` gives its size.";
+    Busy = "busy", SERVICE_UNAVAILABLE, "Too many variants are being rendered; `Retry-After` says when to try again.";
+    MediaStoreUnavailable = "media_store_unavailable", SERVICE_UNAVAILABLE, "The media object store (`media.store`) failed to answer; `Retry-After` says when to try again.";
     PluginUnavailable = "plugin_unavailable", SERVICE_UNAVAILABLE, "The plugin behind this type is disabled after repeated faults, until an admin reloads it.";
 }
 

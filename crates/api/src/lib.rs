@@ -13,6 +13,7 @@ mod envelope;
 pub mod error;
 mod listing;
 mod locales;
+pub mod media;
 mod middleware;
 pub mod openapi;
 mod params;
@@ -51,6 +52,7 @@ pub use state::{ApiSettings, AppState, SharedState};
 use crate::admin::AdminApi;
 use crate::audit_log::AuditApi;
 use crate::auth::routes::AuthApi;
+use crate::media::MediaApi;
 use crate::plugins::PluginAdminApi;
 use crate::public::PublicApi;
 use crate::revisions::RevisionsApi;
@@ -70,6 +72,7 @@ type Apis = (
     UsersApi,
     TokensApi,
     AuditApi,
+    MediaApi,
 );
 
 fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
@@ -86,6 +89,7 @@ fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
             UsersApi { state: state() },
             TokensApi { state: state() },
             AuditApi { state: state() },
+            MediaApi { state: state() },
         ),
         "Civitas",
         env!("CARGO_PKG_VERSION"),
@@ -130,6 +134,7 @@ pub fn app(state: SharedState) -> Result<impl Endpoint, serde_json::Error> {
             get(make_sync(move |_| Html(docs.as_str().to_owned()))),
         )
         .at("/", get(make_sync(|_| Redirect::see_other("/docs"))))
+        .at("/assets/:id/:filename", get(media::asset))
         .around(middleware::limit_body(max_body_bytes))
         .around(cache::cached)
         .around(auth::public_reads::guard)

@@ -261,6 +261,16 @@ async fn presented(
         }
         *entry = shown;
     }
+    let mut types = Vec::new();
+    for (type_id, _) in included.entries_mut() {
+        types.push(state.content_type(type_id)?);
+    }
+    let mut pairs: Vec<(&ContentType, &mut Entry)> = types
+        .iter()
+        .map(AsRef::as_ref)
+        .zip(included.entries_mut().map(|(_, entry)| entry))
+        .collect();
+    crate::media::embed_media(state, &mut pairs, locale).await?;
     Ok(included.assemble())
 }
 

@@ -59,10 +59,13 @@ pub fn security_headers<E: Endpoint + 'static>(
             let mut response = next.get_response(request).await;
             let headers = response.headers_mut();
             let csp = if docs { DOCS_CSP } else { API_CSP };
-            headers.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(csp),
-            );
+            // An asset that could hold active content (SVG, PDF) brings its own sandbox.
+            if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+                headers.insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(csp),
+                );
+            }
             headers.insert(
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
@@ -115,6 +118,10 @@ async fn limited<E: Endpoint + 'static>(
             format!("the body is larger than the limit of {max_bytes} bytes"),
         )
     };
+    if is_upload(&request) {
+        // Uploads stream to the media store under their own limit (media.max_upload_bytes).
+        return next.call(request).await;
+    }
     let drain_limit = max_bytes as u64 * DRAIN_FACTOR;
     let announced = request
         .headers()
@@ -146,6 +153,23 @@ async fn limited<E: Endpoint + 'static>(
     next.call(request).await
 }
 
+/// A media upload or file replacement: `multipart/form-data` to the media routes.
+fn is_upload(request: &Request) -> bool {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    let path = request.uri().path();
+    multipart
+        && (request.method() == Method::POST || request.method() == Method::PUT)
+        && path.starts_with("/api/v1/admin/media")
+}
+
 async fn discard(body: Body, limit: u64) {
     let _ = tokio::io::copy(
         &mut body.into_async_read().take(limit),
@@ -164,7 +188,8 @@ pub fn etag_of(body: &[u8]) -> String {
 /// Gives every successful GET an ETag and answers a matching `If-None-Match` with 304,
 /// so clients and CDNs can revalidate without downloading the body again.
 pub async fn conditional_get<E: Endpoint>(next: Arc<E>, request: Request) -> Result<Response> {
-    if request.method() != Method::GET {
+    // Assets answer conditional requests themselves, without reading large files whole.
+    if request.method() != Method::GET || request.uri().path().starts_with("/assets/") {
         return Ok(next.call(request).await?.into_response());
     }
     let if_none_match = request

@@ -29,6 +29,9 @@ pub enum ApiTags {
     Admin,
     /// Users, API tokens and the audit log: the `admin` capability only.
     Accounts,
+    /// The media library: uploading and managing files (`preview` to read, `write` to
+    /// change). The files themselves are served at `/assets/{id}/{filename}`.
+    Media,
 }
 
 pub struct PublicApi {

@@ -41,7 +41,7 @@ fn scalar_schema(kind: &FieldKind) -> Value {
             "pattern": format!("^[A-Za-z0-9-]{{1,{MAX_SLUG_LEN}}}$")
         }),
         FieldKind::List { item, .. } => scalar_schema(item),
-        FieldKind::Json => json!({}),
+        FieldKind::Json | FieldKind::Media { .. } => json!({}),
     }
 }
 

@@ -312,7 +312,42 @@ fn kind_schema(kind: &FieldKind, view: View) -> Value {
             json!({"type": "array", "items": kind_schema(item, view)}),
             items,
         ),
+        FieldKind::Media {
+            many: false,
+            accept,
+            ..
+        } => media_schema(accept, view),
+        FieldKind::Media {
+            many: true,
+            accept,
+            items,
+        } => items_bounded(
+            json!({"type": "array", "items": media_schema(accept, view)}),
+            items,
+        ),
     }
+}
+
+/// On the way in, a media id (or the embedded object a read gave); on the way out, the
+/// file embedded.
+fn media_schema(accept: &[String], view: View) -> Value {
+    let takes = if accept.is_empty() {
+        "any file".to_owned()
+    } else {
+        accept.join(", ")
+    };
+    if view.is_output() {
+        return json!({
+            "allOf": [{"$ref": "#/components/schemas/MediaEmbed"}],
+            "description": format!("A file from the media library ({takes})."),
+        });
+    }
+    let id =
+        json!({"type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "description": "Media id."});
+    json!({
+        "description": format!("A media id from the media library ({takes}), or the media object a read returned."),
+        "anyOf": [id, {"type": "object", "required": ["id"], "properties": {"id": id}}]
+    })
 }
 
 /// On the way in, an id or slug; on the way out, an id, or the entry itself when

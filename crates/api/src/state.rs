@@ -38,6 +38,7 @@ pub struct AppState {
     pub settings: ApiSettings,
     pub auth: Auth,
     pub cache: ResponseCache,
+    pub media: crate::media::MediaLibrary,
 }
 
 pub type SharedState = Arc<AppState>;

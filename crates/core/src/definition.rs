@@ -72,6 +72,9 @@ pub struct FieldDefinition {
     pub many: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub of: Option<String>,
+    /// MIME patterns a `media` field takes, such as `image/*`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_items: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -276,6 +279,23 @@ impl FieldDefinition {
                     },
                 }
             }
+            "media" if top_level => {
+                used.extend(["accept", "many", "min_items", "max_items"]);
+                let accept = self.accept.clone().unwrap_or_default();
+                if let Some(bad) = accept.iter().find(|p| !is_mime_pattern(p)) {
+                    return Err(format!(
+                        "`accept` takes MIME types or patterns such as `image/*`, not `{bad}`"
+                    ));
+                }
+                FieldKind::Media {
+                    accept,
+                    many: self.many,
+                    items: Bounds {
+                        min: self.min_items,
+                        max: self.max_items,
+                    },
+                }
+            }
             "list" if top_level => {
                 used.extend(["of", "min_items", "max_items"]);
                 let of = self
@@ -325,6 +345,7 @@ impl FieldDefinition {
             ("to", self.to.is_some()),
             ("many", self.many),
             ("of", self.of.is_some()),
+            ("accept", self.accept.is_some()),
             ("min_items", self.min_items.is_some()),
             ("max_items", self.max_items.is_some()),
         ];
@@ -335,6 +356,20 @@ impl FieldDefinition {
             Some((key, _)) => Err(format!("`{key}` does not apply to a {} field", kind.name())),
             None => Ok(()),
         }
+    }
+}
+
+/// `image/png`, `image/*`: a type and a subtype (or `*`) of MIME token characters.
+fn is_mime_pattern(pattern: &str) -> bool {
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.len() <= 64
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+    };
+    match pattern.split_once('/') {
+        Some((top, sub)) => token(top) && (sub == "*" || token(sub)),
+        None => false,
     }
 }
 
@@ -416,6 +451,16 @@ impl FieldDefinition {
             FieldKind::Enum(options) => self.options = Some(options.clone()),
             FieldKind::Reference { to, many, items } => {
                 self.to = Some(to.clone());
+                self.many = *many;
+                self.min_items = items.min;
+                self.max_items = items.max;
+            }
+            FieldKind::Media {
+                accept,
+                many,
+                items,
+            } => {
+                self.accept = (!accept.is_empty()).then(|| accept.clone());
                 self.many = *many;
                 self.min_items = items.min;
                 self.max_items = items.max;

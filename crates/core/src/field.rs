@@ -53,6 +53,13 @@ pub enum FieldKind {
         many: bool,
         items: Bounds<usize>,
     },
+    /// Files from the media library, by media id; read as embedded media objects.
+    Media {
+        /// MIME patterns the files must match (`image/*`, `application/pdf`); empty takes any.
+        accept: Vec<String>,
+        many: bool,
+        items: Bounds<usize>,
+    },
     /// An ordered list of values of one scalar kind.
     List {
         item: Box<FieldKind>,
@@ -108,6 +115,7 @@ impl FieldKind {
             FieldKind::Url => "url",
             FieldKind::Json => "json",
             FieldKind::Reference { .. } => "reference",
+            FieldKind::Media { .. } => "media",
             FieldKind::List { .. } => "list",
         }
     }
@@ -125,7 +133,23 @@ impl FieldKind {
     pub fn is_orderable(&self) -> bool {
         !matches!(
             self,
-            FieldKind::RichText(_) | FieldKind::Json | FieldKind::Reference { many: true, .. }
+            FieldKind::RichText(_)
+                | FieldKind::Json
+                | FieldKind::Reference { many: true, .. }
+                | FieldKind::Media { .. }
         )
+    }
+
+    /// Whether a MIME type is one this media field takes (`image/*` matches any image).
+    pub fn accepts_mime(accept: &[String], mime: &str) -> bool {
+        accept.is_empty()
+            || accept
+                .iter()
+                .any(|pattern| match pattern.strip_suffix("/*") {
+                    Some(family) => mime
+                        .split_once('/')
+                        .is_some_and(|(top, _)| top.eq_ignore_ascii_case(family)),
+                    None => pattern.eq_ignore_ascii_case(mime),
+                })
     }
 }

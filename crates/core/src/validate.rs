@@ -323,6 +323,10 @@ fn normalize(kind: &FieldKind, value: &Value) -> Result<Value, Problem> {
         FieldKind::Reference {
             many: true, items, ..
         } => list(value, items, reference),
+        FieldKind::Media { many: false, .. } => media_id(value),
+        FieldKind::Media {
+            many: true, items, ..
+        } => list(value, items, media_id),
         FieldKind::List { item, items } => list(value, items, |v| normalize(item, v)),
     }
 }
@@ -504,6 +508,25 @@ fn reference(value: &Value) -> Result<Value, Problem> {
             "invalid_reference",
             "expected the id or slug of an entry",
         ))
+    }
+}
+
+/// A media id, or the embedded media object reads return (so an entry read from the API
+/// can be written back unchanged). Whether the file exists is checked against the store.
+fn media_id(value: &Value) -> Result<Value, Problem> {
+    let id = match value {
+        Value::Object(object) => object.get("id").unwrap_or(&Value::Null),
+        other => other,
+    };
+    let plausible = id.as_str().is_some_and(|text| {
+        !text.is_empty() && text.len() <= 64 && text.chars().all(|c| c.is_ascii_alphanumeric())
+    });
+    match id.as_str() {
+        Some(text) if plausible => Ok(Value::from(text)),
+        _ => Err(Problem::new(
+            "invalid_media",
+            "expected a media id, or a media object with `id`",
+        )),
     }
 }
 

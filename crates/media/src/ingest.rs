@@ -18,12 +18,14 @@ use crate::store::{MediaStore, Spooled};
 use crate::{ImageLimits, MediaError, MediaKind, read_header, sniff, strip_metadata, svg};
 
 /// What an upload may be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IngestPolicy {
     /// Largest accepted upload in bytes.
     pub max_bytes: u64,
     /// Pixel limits for raster images.
     pub limits: ImageLimits,
+    /// The kinds accepted; others are refused as unsupported before anything is stored.
+    pub allowed: Vec<MediaKind>,
 }
 
 impl Default for IngestPolicy {
@@ -31,6 +33,7 @@ impl Default for IngestPolicy {
         Self {
             max_bytes: 50 * 1024 * 1024,
             limits: ImageLimits::default(),
+            allowed: MediaKind::ALL.to_vec(),
         }
     }
 }
@@ -110,8 +113,10 @@ async fn store_spooled(
     spooled: &Spooled,
     policy: &IngestPolicy,
 ) -> Result<Ingested, MediaError> {
-    // Refuse unknown types before reading the whole upload back.
-    sniff(&spooled.head)?;
+    // Refuse unknown and unwanted types before reading the whole upload back.
+    if !policy.allowed.contains(&sniff(&spooled.head)?) {
+        return Err(MediaError::UnsupportedFileType);
+    }
     let bytes = store.read_spooled(spooled).await?;
     let limits = policy.limits;
     let prepared = tokio::task::spawn_blocking(move || prepare(bytes, &limits))

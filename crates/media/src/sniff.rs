@@ -25,6 +25,21 @@ pub enum MediaKind {
 }
 
 impl MediaKind {
+    /// Every kind, in a stable order.
+    pub const ALL: [MediaKind; 6] = [
+        Self::Jpeg,
+        Self::Png,
+        Self::WebP,
+        Self::Gif,
+        Self::Svg,
+        Self::Pdf,
+    ];
+
+    /// The kind whose MIME type this is.
+    pub fn from_mime(mime: &str) -> Option<MediaKind> {
+        Self::ALL.into_iter().find(|kind| kind.mime() == mime)
+    }
+
     /// The MIME type to store and serve.
     pub fn mime(self) -> &'static str {
         match self {

@@ -42,6 +42,10 @@ pub struct StoreOptions {
     pub region: Option<String>,
     /// Allow a plain `http://` endpoint (local MinIO).
     pub allow_http: bool,
+    /// Access key, overriding `AWS_ACCESS_KEY_ID`.
+    pub access_key_id: Option<String>,
+    /// Secret key, overriding `AWS_SECRET_ACCESS_KEY`.
+    pub secret_access_key: Option<String>,
 }
 
 /// An upload received into `tmp/`, not yet checked nor stored under its final name.
@@ -113,9 +117,14 @@ impl MediaStore {
     }
 
     /// Builds a store from `file://<dir>` (a relative directory is resolved against the
-    /// current directory and created) or `s3://<bucket>[/<prefix>]`.
+    /// current directory and created), `s3://<bucket>[/<prefix>]`, or `memory://` (kept in
+    /// this process only: for tests and tools that store nothing).
     pub fn from_url(url: &str, options: &StoreOptions) -> Result<Self, MediaError> {
         let invalid = |message: String| MediaError::InvalidStoreUrl(message);
+        if url == "memory://" {
+            let memory = object_store::memory::InMemory::new();
+            return Ok(Self::new(Arc::new(memory), Path::default()));
+        }
         if let Some(dir) = url.strip_prefix("file://") {
             if dir.is_empty() {
                 return Err(invalid("file:// needs a directory".into()));
@@ -147,11 +156,19 @@ impl MediaStore {
             if let Some(region) = &options.region {
                 builder = builder.with_region(region);
             }
+            if let Some(key) = &options.access_key_id {
+                builder = builder.with_access_key_id(key);
+            }
+            if let Some(secret) = &options.secret_access_key {
+                builder = builder.with_secret_access_key(secret);
+            }
             let s3 = builder.build().map_err(|e| invalid(e.to_string()))?;
             let root = Path::parse(prefix).map_err(|e| invalid(e.to_string()))?;
             return Ok(Self::new(Arc::new(s3), root));
         }
-        Err(invalid(format!("{url:?} is neither file:// nor s3://")))
+        Err(invalid(format!(
+            "{url:?} is neither file://, s3:// nor memory://"
+        )))
     }
 
     fn key(&self, parts: &[&str]) -> Path {
@@ -595,6 +612,7 @@ pub(crate) mod tests {
             endpoint: Some("http://127.0.0.1:9000".into()),
             region: Some("us-east-1".into()),
             allow_http: true,
+            ..StoreOptions::default()
         };
         assert!(MediaStore::from_url("s3://bucket/some/prefix", &s3).is_ok());
     }

@@ -350,6 +350,11 @@ impl Presets {
         Self(presets.into_iter().collect())
     }
 
+    /// The preset names, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
     /// The spec of a preset by name.
     pub fn get(&self, name: &str) -> Option<&TransformSpec> {
         self.0.get(name)

@@ -37,6 +37,11 @@ fn field_definition(type_id: &str, f: wit::FieldDef) -> Result<FieldDefinition, 
         None => None,
     };
     let size = |n: Option<u32>| n.map(|n| n as usize);
+    // Contract 0.1 has no `accept`: a media field's MIME patterns travel in `options`.
+    let (options, accept) = match f.kind.as_str() {
+        "media" => (None, f.options),
+        _ => (f.options, None),
+    };
     Ok(FieldDefinition {
         name: f.name,
         label: f.label,
@@ -55,10 +60,11 @@ fn field_definition(type_id: &str, f: wit::FieldDef) -> Result<FieldDefinition, 
         pattern: f.pattern,
         min: f.min,
         max: f.max,
-        options: f.options,
+        options,
         to: f.to,
         many: f.many,
         of: f.of,
+        accept,
         min_items: size(f.min_items),
         max_items: size(f.max_items),
     })

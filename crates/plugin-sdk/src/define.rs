@@ -156,6 +156,15 @@ impl Field {
         }
     }
 
+    /// Files from the media library, of the MIME types or patterns in `accept` (`image/*`;
+    /// empty takes any); several with `.many()`. Reads show each as a media object.
+    pub fn media(name: &str, accept: &[&str]) -> FieldDef {
+        FieldDef {
+            options: Some(accept.iter().map(|a| (*a).to_owned()).collect()),
+            ..Field::of_kind(name, "media")
+        }
+    }
+
     /// A list of items of kind `of` (text, integer, number, url, email, enum or date).
     pub fn list(name: &str, of: &str) -> FieldDef {
         FieldDef {

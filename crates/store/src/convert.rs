@@ -7,6 +7,8 @@
 use chrono::{DateTime, Utc};
 use civitas_core::FieldKind;
 use serde_json::Value as Json;
+
+use crate::media::media_record_id;
 use surrealdb::types::{
     Array, Datetime, Object, RecordId, RecordIdKey, SurrealValue, ToSql, Value,
 };
@@ -25,6 +27,15 @@ pub(crate) fn field_to_db(kind: &FieldKind, value: &Json) -> Value {
             ids.iter()
                 .filter_map(Json::as_str)
                 .map(|id| Value::RecordId(RecordId::new(to.as_str(), id)))
+                .collect::<Array>(),
+        ),
+        (FieldKind::Media { many: false, .. }, Json::String(id)) => {
+            Value::RecordId(media_record_id(id))
+        }
+        (FieldKind::Media { many: true, .. }, Json::Array(ids)) => Value::Array(
+            ids.iter()
+                .filter_map(Json::as_str)
+                .map(|id| Value::RecordId(media_record_id(id)))
                 .collect::<Array>(),
         ),
         _ => value.clone().into_value(),

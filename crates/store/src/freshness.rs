@@ -52,9 +52,12 @@ pub(crate) struct Generations {
 
 impl Generations {
     pub(crate) fn new(registry: &TypeRegistry) -> Generations {
+        // The media library has a generation too: entries embed its records.
         let by_type = registry
             .iter()
-            .map(|t| (Arc::from(t.id.as_str()), AtomicU64::new(0)))
+            .map(|t| t.id.as_str())
+            .chain([crate::media::MEDIA_TABLE])
+            .map(|id| (Arc::from(id), AtomicU64::new(0)))
             .collect();
         Generations { by_type }
     }

@@ -15,6 +15,7 @@ use surrealdb::Surreal;
 use surrealdb::engine::any::Any;
 
 use crate::descending;
+use crate::media::MEDIA_TABLE;
 
 const UNIQUE_PREFIX: &str = "uq_";
 const SORT_PREFIX: &str = "ix_status_";
@@ -40,6 +41,8 @@ DEFINE TABLE IF NOT EXISTS sys_revision SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS uq_revision ON sys_revision FIELDS type_id, entry, number UNIQUE;
 DEFINE TABLE IF NOT EXISTS sys_slug SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS ix_slug ON sys_slug FIELDS type_id, slug;
+DEFINE TABLE IF NOT EXISTS sys_media SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS ix_sha ON sys_media FIELDS sha256;
 ";
 
 /// Quotes an identifier from the schema (already restricted to `[a-z0-9_]`), so names
@@ -73,6 +76,8 @@ fn db_type(kind: &FieldKind) -> String {
             to, many: false, ..
         } => format!("record<{to}>"),
         FieldKind::Reference { to, many: true, .. } => format!("array<record<{to}>>"),
+        FieldKind::Media { many: false, .. } => format!("record<{MEDIA_TABLE}>"),
+        FieldKind::Media { many: true, .. } => format!("array<record<{MEDIA_TABLE}>>"),
         FieldKind::List { item, .. } => format!("array<{}>", db_type(item)),
     }
 }

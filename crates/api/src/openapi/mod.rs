@@ -132,6 +132,10 @@ pub fn document(service_spec: &str, state: &AppState) -> Result<Value, serde_jso
             concrete.insert(path.clone(), finish(item, state, &path, false));
         }
     }
+    concrete.insert(
+        "/assets/{id}/{filename}".into(),
+        crate::media::asset_path_item(&state.media),
+    );
     document["paths"] = Value::Object(concrete);
     document["info"]["description"] = Value::String(info_description());
     null_in_nullable_enums(&mut document);
@@ -304,6 +308,7 @@ fn add_shared_schemas(document: &mut Value, registry: &TypeRegistry, other_local
         }
     }
     added.insert("ContentTypeDefinition".into(), type_definition_schema());
+    added.insert("MediaEmbed".into(), crate::media::embed_schema());
     match document["components"]["schemas"].as_object_mut() {
         Some(schemas) => schemas.extend(added),
         None => document["components"]["schemas"] = Value::Object(added),

@@ -61,6 +61,10 @@ fn error_statuses(operation: &Value, traits: &Traits<'_>) -> BTreeSet<u16> {
         // A wrong email or password (invalid_credentials), and throttling.
         statuses.extend([401, 429]);
     }
+    if ["uploadMedia", "replaceMediaFile"].contains(&operation_id) {
+        // The media object store may be down: media_store_unavailable.
+        statuses.insert(503);
+    }
     if traits.runs_plugins {
         statuses.extend([502, 503]);
     }

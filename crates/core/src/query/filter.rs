@@ -251,7 +251,7 @@ pub fn operators_for(kind: &FieldKind) -> &'static [Operator] {
         | FieldKind::Enum(_) => &[Eq, Ne, Lt, Lte, Gt, Gte, In, Nin, Null],
         FieldKind::Boolean => &[Eq, Ne, Null],
         FieldKind::RichText(_) => &[Contains, Null],
-        FieldKind::Json => &[Null],
+        FieldKind::Json | FieldKind::Media { .. } => &[Null],
         FieldKind::Reference { many: false, .. } => &[Eq, Ne, In, Nin, Null],
         FieldKind::Reference { many: true, .. } | FieldKind::List { .. } => {
             &[Eq, Ne, In, Nin, Contains, Null]
@@ -356,6 +356,7 @@ fn scalar(kind: &FieldKind, text: &str) -> Result<Value, String> {
         }
         FieldKind::List { item, .. } => scalar(item, text),
         FieldKind::Json => Err("json fields can only be tested with `null`".into()),
+        FieldKind::Media { .. } => Err("media fields can only be tested with `null`".into()),
     }
 }
 

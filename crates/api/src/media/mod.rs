@@ -1,0 +1,19 @@
+//! The media library over HTTP: admin routes to upload and manage files, the asset route
+//! that serves them and their variants, and media fields embedded in entries.
+
+mod asset_doc;
+mod assets;
+mod create;
+mod embed;
+mod library;
+mod record;
+mod routes;
+mod upload;
+
+pub use asset_doc::asset_path_item;
+pub use assets::asset;
+pub use create::store_bytes;
+pub use embed::embed_media;
+pub use library::{MediaLibrary, MediaSettings, TransformPolicy};
+pub use record::{Focal, MediaText, embed_schema};
+pub use routes::MediaApi;
