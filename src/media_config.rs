@@ -28,6 +28,7 @@ pub struct MediaConfig {
     pub render_queue: usize,
     pub render_timeout_ms: u64,
     pub base_url: String,
+    pub cache_mib: u64,
 }
 
 /// Shortest `media.signing_key`: HMAC keys shorter than this are guessable.
@@ -128,5 +129,6 @@ pub fn settings(media: &MediaConfig) -> MediaSettings {
         render_queue: media.render_queue,
         render_timeout: Duration::from_millis(media.render_timeout_ms),
         base_url: media.base_url.clone(),
+        cache_bytes: media.cache_mib.saturating_mul(1 << 20),
     }
 }

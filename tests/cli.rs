@@ -10,7 +10,7 @@ use tempfile::TempDir;
 use crate::support::{Server, civitas};
 
 /// Runs the client with its own config directory, against `server` with `token`.
-fn client(home: &Path, server: &Server, token: Option<&str>, args: &[&str]) -> Output {
+pub fn client(home: &Path, server: &Server, token: Option<&str>, args: &[&str]) -> Output {
     let mut command = civitas(home);
     command
         .args(args)
@@ -23,15 +23,15 @@ fn client(home: &Path, server: &Server, token: Option<&str>, args: &[&str]) -> O
     command.output().expect("civitas runs")
 }
 
-fn stdout(output: &Output) -> String {
+pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn stderr(output: &Output) -> String {
+pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn ok(output: Output) -> String {
+pub fn ok(output: Output) -> String {
     assert!(
         output.status.success(),
         "exit {:?}\n{}\n{}",
@@ -299,8 +299,9 @@ fn completions_and_help_cover_every_command() {
     assert!(stdout(&help).contains("Examples:"), "{}", stdout(&help));
 }
 
-/// Every file under `dir`, by relative path, with its text.
-fn tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
+/// Every file under `dir`, by relative path, with its text (binary files, such as media,
+/// as their bytes written out).
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
     let mut files = std::collections::BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(path) = stack.pop() {
@@ -314,7 +315,10 @@ fn tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
                     .expect("inside")
                     .display()
                     .to_string();
-                files.insert(name, fs::read_to_string(&path).expect("text"));
+                let bytes = fs::read(&path).expect("readable");
+                let text =
+                    String::from_utf8(bytes).unwrap_or_else(|e| format!("{:?}", e.into_bytes()));
+                files.insert(name, text);
             }
         }
     }

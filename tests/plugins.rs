@@ -116,6 +116,68 @@ async fn the_study_type_works_like_a_built_in_one() {
     assert!(spec["paths"]["/api/v1/content/study"].is_object());
 }
 
+#[tokio::test]
+async fn a_plugin_type_takes_media_fields_through_the_sdk() {
+    let server = studies().await;
+    let (_, study_type) = json(server.get("/api/v1/types/study").send().await).await;
+    let images = study_type["data"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .find(|f| f["name"] == "images")
+        .cloned()
+        .expect("the study plugin declares `images`");
+    assert_eq!(
+        (&images["kind"], &images["accept"], &images["many"]),
+        (&json!("media"), &json!(["image/*"]), &json!(true)),
+        "{images}"
+    );
+    let (_, expert) = json(
+        server
+            .get("/api/v1/content/expert/john-marwel")
+            .send()
+            .await,
+    )
+    .await;
+    let photo = expert["data"]["photo"]["id"].clone();
+    assert!(photo.is_string(), "the demo expert has a photo: {expert}");
+    let mut body = study("Pictured buses");
+    body["images"] = json!([photo]);
+    let (status, created) = json(
+        server
+            .admin(Method::POST, "/content/study")
+            .json(&body)
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let shown = &created["data"]["images"][0];
+    assert_eq!(shown["id"], photo);
+    assert_eq!(shown["mime"], "image/png");
+    assert!(
+        shown["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("/assets/")),
+        "{shown}"
+    );
+    body["images"] = json!(["01JZZZZZZZZZZZZZZZZZZZZZZZ"]);
+    let refused = expect_error(
+        server
+            .admin(Method::POST, "/content/study")
+            .json(&body)
+            .send()
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        refused["error"]["details"][0]["code"], "media_not_found",
+        "{refused}"
+    );
+}
+
 /// The `details` field names of a 422.
 fn detail_fields(body: &Value) -> Vec<&str> {
     body["error"]["details"]

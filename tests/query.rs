@@ -337,7 +337,10 @@ async fn embeds_relations_with_one_query_per_level() {
     let (nested, body) = count("/api/v1/content/page/child?include=parent.parent".into()).await;
     assert_eq!(body["data"]["parent"]["slug"], "parent");
     assert_eq!(body["data"]["parent"]["parent"]["slug"], "who-we-are");
-    assert_eq!(nested, 3, "the entry, then one query per level");
+    assert_eq!(
+        nested, 4,
+        "the entry, one query per level, and one for the files of them all"
+    );
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod admin;
 mod audit;
 mod auth;
 mod cli;
+mod cli_media;
 mod concurrency;
 mod config;
 mod fuzz;

@@ -10,15 +10,17 @@ use serde_json::{Map, Value, json};
 use crate::client::credentials::{self, Saved};
 use crate::client::files;
 use crate::client::http::{Api, ClientError, encode};
+use crate::client::media::{self, MediaCommand};
 use crate::client::output::{cell, pretty, table};
 use crate::client::transfer;
 
 #[derive(Subcommand)]
 pub enum ClientCommand {
-    /// Connect to a server and save the credentials (owner-only file).
+    /// Connect to a server and save the credentials (owner-only file)
     ///
     /// Examples: civitas login --url https://cms.example.org (asks for email and password)
     ///           civitas login --url https://cms.example.org --token cvt_...
+    #[command(verbatim_doc_comment)]
     Login {
         #[arg(long)]
         url: String,
@@ -93,10 +95,11 @@ pub enum ClientCommand {
         #[arg(long)]
         file: PathBuf,
     },
-    /// Change an entry: replace it from a file, or set single fields.
+    /// Change an entry: replace it from a file, or set single fields
     ///
     /// Examples: civitas update post mobility --file mobility.md
     ///           civitas update post mobility --set excerpt="Short" --set 'tags=["a","b"]'
+    #[command(verbatim_doc_comment)]
     Update {
         #[arg(value_name = "TYPE")]
         type_id: String,
@@ -169,14 +172,24 @@ pub enum ClientCommand {
         #[arg(value_name = "ID_OR_SLUG")]
         id: String,
     },
-    /// Write the whole site (types, and every entry in every status and locale) as one
-    /// file per entry under DIR.
+    /// Upload, list and delete files of the media library
+    ///
+    /// Examples: civitas media upload lisbon.jpg --alt "Trams in Lisbon"
+    ///           civitas media list --mime 'image/*'
+    ///           civitas media delete 01JD8Z6K3V2X5Q7R9T1W3Y5A7C
+    #[command(verbatim_doc_comment)]
+    Media {
+        #[command(subcommand)]
+        command: MediaCommand,
+    },
+    /// Write the whole site (types, every entry in every status and locale, and the media
+    /// library with its files) under DIR, one file per entry.
     ///
     /// Example: civitas export site/
     Export { dir: PathBuf },
-    /// Load a tree written by `export` into this server: creates what it lacks, updates
-    /// what differs, leaves the rest. Every file is checked first; a bad one stops the
-    /// import before anything is written.
+    /// Load a tree written by `export` into this server: uploads the media it lacks,
+    /// creates the entries it lacks, updates what differs, leaves the rest. Every file is
+    /// checked first; a bad one stops the import before anything is written.
     ///
     /// Example: civitas import site/ --dry-run
     Import {
@@ -645,6 +658,7 @@ pub async fn run(command: ClientCommand, json_output: bool) -> Result<(), Client
                 println!("{}", table(&["revision", "at", "by", "changed"], &rows));
             }
         }
+        ClientCommand::Media { command } => media::run(&connect()?, command, json_output).await?,
         ClientCommand::Export { dir } => {
             println!("{}", transfer::export(&connect()?, &dir).await?);
         }

@@ -1,8 +1,16 @@
-//! Talking to a Civitas server: bearer-authenticated JSON requests, and its error bodies
-//! turned into messages that carry the stable error code.
+//! Talking to a Civitas server: bearer-authenticated JSON requests and streamed uploads,
+//! downloads of its files checked against their SHA-256, and its error bodies turned into
+//! messages that carry the stable error code.
 
-use reqwest::Method;
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+
+use reqwest::{Method, RequestBuilder, Response};
 use serde_json::Value;
+
+use crate::client::multipart::Form;
+use crate::client::sha256::Sha256;
 
 /// Why a command failed, and so which exit code it ends with.
 #[derive(Debug, thiserror::Error)]
@@ -13,7 +21,7 @@ pub enum ClientError {
         status: u16,
         code: String,
         message: String,
-        details: Vec<String>,
+        details: Vec<Detail>,
     },
     /// Files the server's checks (or the import's own) refused.
     #[error("{0}")]
@@ -24,7 +32,22 @@ pub enum ClientError {
     Connection(String),
 }
 
-fn details_suffix(details: &[String]) -> String {
+/// One problem an error answer names: a field (or, for `media_in_use`, an entry as
+/// `type/id`), its code and a message.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl fmt::Display for Detail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+fn details_suffix(details: &[Detail]) -> String {
     details.iter().map(|d| format!("\n  {d}")).collect()
 }
 
@@ -64,6 +87,15 @@ impl Api {
         }
     }
 
+    /// A request to `path` (below the server's root), with the credential.
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let request = self.http.request(method, format!("{}{path}", self.base));
+        match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
     /// Sends a request to `path` (below the server's root) and reads the JSON answer.
     pub async fn send(
         &self,
@@ -72,10 +104,7 @@ impl Api {
         body: Option<&Value>,
         if_match: Option<&str>,
     ) -> Result<Reply, ClientError> {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        }
+        let mut request = self.request(method, path);
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -86,25 +115,64 @@ impl Api {
             .send()
             .await
             .map_err(|e| ClientError::Connection(format!("{}: {e}", self.base)))?;
-        let status = response.status().as_u16();
-        let etag = response
-            .headers()
-            .get("etag")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let text = response
-            .text()
-            .await
-            .map_err(|e| ClientError::Connection(e.to_string()))?;
-        let body: Value = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        read_reply(response).await
+    }
+
+    /// Sends a multipart form as it streams from disk, and reads the JSON answer.
+    pub async fn send_form(
+        &self,
+        method: Method,
+        path: &str,
+        form: Form,
+    ) -> Result<Reply, ClientError> {
+        let failure = std::sync::Arc::clone(&form.failure);
+        let sent = self
+            .request(method, path)
+            .header("content-type", &form.content_type)
+            .header("content-length", form.length)
+            .body(form.body)
+            .send()
+            .await;
+        let reply = match sent {
+            Ok(response) => read_reply(response).await,
+            Err(e) => Err(ClientError::Connection(format!("{}: {e}", self.base))),
         };
-        if status >= 400 {
-            return Err(server_error(status, &body));
+        // A file that could not be read ends the body early: that is the error to show.
+        let cut_short = failure.lock().ok().and_then(|slot| slot.clone());
+        match (reply, cut_short) {
+            (Err(_), Some(reason)) => Err(ClientError::Usage(reason)),
+            (reply, _) => reply,
         }
-        Ok(Reply { body, etag })
+    }
+
+    /// Downloads a file the server names by `url` (relative to the server, or absolute
+    /// when it is served from elsewhere) into `destination`; answers with its SHA-256.
+    /// The credential goes only to the server itself.
+    pub async fn download(&self, url: &str, destination: &Path) -> Result<String, ClientError> {
+        let request = if url.starts_with("http://") || url.starts_with("https://") {
+            self.http.get(url)
+        } else {
+            self.request(Method::GET, url)
+        };
+        let failed = |e: reqwest::Error| ClientError::Connection(format!("{url}: {e}"));
+        let mut response = request.send().await.map_err(failed)?;
+        if !response.status().is_success() {
+            return Err(read_reply(response)
+                .await
+                .err()
+                .unwrap_or_else(|| ClientError::Connection(format!("{url}: unexpected answer"))));
+        }
+        let unwritable = |e: std::io::Error| {
+            ClientError::Usage(format!("cannot write {}: {e}", destination.display()))
+        };
+        let mut file = std::fs::File::create(destination).map_err(unwritable)?;
+        let mut digest = Sha256::default();
+        while let Some(chunk) = response.chunk().await.map_err(failed)? {
+            digest.update(&chunk);
+            file.write_all(&chunk).map_err(unwritable)?;
+        }
+        file.flush().map_err(unwritable)?;
+        Ok(digest.hex())
     }
 
     pub async fn get(&self, path: &str) -> Result<Value, ClientError> {
@@ -112,18 +180,40 @@ impl Api {
     }
 }
 
+/// The JSON answer to a request, or the error it carries.
+async fn read_reply(response: Response) -> Result<Reply, ClientError> {
+    let status = response.status().as_u16();
+    let etag = response
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ClientError::Connection(e.to_string()))?;
+    let body: Value = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    if status >= 400 {
+        return Err(server_error(status, &body));
+    }
+    Ok(Reply { body, etag })
+}
+
 fn server_error(status: u16, body: &Value) -> ClientError {
     let error = &body["error"];
+    let text = |d: &Value, key: &str| d[key].as_str().unwrap_or_default().to_owned();
     let details = error["details"]
         .as_array()
         .into_iter()
         .flatten()
-        .map(|d| {
-            format!(
-                "{}: {}",
-                d["field"].as_str().unwrap_or_default(),
-                d["message"].as_str().unwrap_or_default()
-            )
+        .map(|d| Detail {
+            field: text(d, "field"),
+            code: text(d, "code"),
+            message: text(d, "message"),
         })
         .collect();
     ClientError::Server {

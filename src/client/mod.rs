@@ -6,8 +6,17 @@ mod commands;
 mod credentials;
 mod files;
 mod http;
+mod media;
+mod media_fields;
+mod media_plan;
+mod media_transfer;
+mod multipart;
 mod output;
 mod portable;
+mod portable_media;
+mod preflight;
+mod progress;
+mod sha256;
 mod transfer;
 
 pub use commands::{ClientCommand, run};

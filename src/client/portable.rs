@@ -1,8 +1,9 @@
 //! An entry as an export keeps it: what the site is (slug, status, times, fields,
 //! translations), not what one server made of it (ids, revision counters, who wrote it).
-//! References are written as slugs, so they mean the same thing on another server.
+//! References are written as slugs and media fields as the export keys of their files
+//! (see `portable_media`), so they mean the same thing on another server.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -17,17 +18,40 @@ const KEPT_SYSTEM: [&str; 5] = [
     "scheduled_unpublish_at",
 ];
 
-/// Entry ids to slugs, by type: how references are written in an export.
+/// How an export names what entries point to: entries by slug (ids to slugs, by type),
+/// media files by their export key (media ids to keys). A media id without a key stays
+/// an id.
 #[derive(Debug, Default)]
-pub struct Slugs {
+pub struct Names {
     by_id: HashMap<(String, String), String>,
+    media: HashMap<String, String>,
 }
 
-impl Slugs {
+impl Names {
     pub fn add(&mut self, type_id: &str, entry: &Value) {
         if let (Some(id), Some(slug)) = (entry["id"].as_str(), entry["slug"].as_str()) {
             self.by_id
                 .insert((type_id.to_owned(), id.to_owned()), slug.to_owned());
+        }
+    }
+
+    pub fn add_media(&mut self, id: &str, key: &str) {
+        self.media.insert(id.to_owned(), key.to_owned());
+    }
+
+    /// A media field's value (files as entries show them, or ids) as names.
+    fn media(&self, value: &Value) -> Value {
+        let id = match value {
+            Value::Array(files) => {
+                return Value::Array(files.iter().map(|f| self.media(f)).collect());
+            }
+            Value::Object(file) => file.get("id").and_then(Value::as_str),
+            Value::String(id) => Some(id.as_str()),
+            _ => None,
+        };
+        match id {
+            Some(id) => Value::String(self.media.get(id).cloned().unwrap_or_else(|| id.to_owned())),
+            None => value.clone(),
         }
     }
 
@@ -56,13 +80,51 @@ pub fn reference_fields(definition: &Value) -> HashMap<String, String> {
         .collect()
 }
 
-/// Rich text as its Markdown (the HTML is the server's to make), references as slugs.
-fn value(name: &str, value: &Value, references: &HashMap<String, String>, slugs: &Slugs) -> Value {
-    if let Some(to) = references.get(name) {
+/// A type's media fields: field name to the MIME patterns it accepts (empty: any).
+pub fn media_fields(definition: &Value) -> HashMap<String, Vec<String>> {
+    definition["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["kind"] == "media")
+        .filter_map(|f| {
+            let accept = f["accept"].as_array().into_iter().flatten();
+            let accept = accept
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect();
+            Some((f["name"].as_str()?.to_owned(), accept))
+        })
+        .collect()
+}
+
+/// What a type's fields point to: reference fields (to the type they point to) and
+/// media fields.
+struct Pointers {
+    references: HashMap<String, String>,
+    media: HashSet<String>,
+}
+
+impl Pointers {
+    fn of(definition: &Value) -> Pointers {
+        Pointers {
+            references: reference_fields(definition),
+            media: media_fields(definition).into_keys().collect(),
+        }
+    }
+}
+
+/// Rich text as its Markdown (the HTML is the server's to make), references as slugs,
+/// media as their keys.
+fn value(name: &str, value: &Value, pointers: &Pointers, names: &Names) -> Value {
+    if let Some(to) = pointers.references.get(name) {
         return match value {
-            Value::Array(ids) => Value::Array(ids.iter().map(|id| slugs.slug(to, id)).collect()),
-            id => slugs.slug(to, id),
+            Value::Array(ids) => Value::Array(ids.iter().map(|id| names.slug(to, id)).collect()),
+            id => names.slug(to, id),
         };
+    }
+    if pointers.media.contains(name) {
+        return names.media(value);
     }
     files::writable(value)
 }
@@ -81,8 +143,8 @@ fn field_names(definition: &Value) -> Vec<&str> {
 fn fields(
     entry: &Map<String, Value>,
     definition: &Value,
-    references: &HashMap<String, String>,
-    slugs: &Slugs,
+    pointers: &Pointers,
+    names: &Names,
 ) -> Map<String, Value> {
     let own = field_names(definition);
     let mut out = Map::new();
@@ -91,7 +153,7 @@ fn fields(
         if !kept || field_value.is_null() {
             continue;
         }
-        out.insert(name.clone(), value(name, field_value, references, slugs));
+        out.insert(name.clone(), value(name, field_value, pointers, names));
     }
     out
 }
@@ -102,10 +164,10 @@ pub fn portable(
     working: &Map<String, Value>,
     published: Option<&Map<String, Value>>,
     definition: &Value,
-    slugs: &Slugs,
+    names: &Names,
 ) -> Map<String, Value> {
-    let references = reference_fields(definition);
-    let mut out = fields(working, definition, &references, slugs);
+    let pointers = Pointers::of(definition);
+    let mut out = fields(working, definition, &pointers, names);
     if let Some(Value::Object(translations)) = working.get("translations")
         && !translations.is_empty()
     {
@@ -115,14 +177,14 @@ pub fn portable(
                 let values = values.as_object().cloned().unwrap_or_default();
                 (
                     locale.clone(),
-                    Value::Object(fields(&values, definition, &references, slugs)),
+                    Value::Object(fields(&values, definition, &pointers, names)),
                 )
             })
             .collect();
         out.insert("translations".into(), Value::Object(converted));
     }
     if let Some(published) = published {
-        let mut version = portable(published, None, definition, slugs);
+        let mut version = portable(published, None, definition, names);
         for editorial in ["status", "scheduled_publish_at", "scheduled_unpublish_at"] {
             version.remove(editorial);
         }

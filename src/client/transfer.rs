@@ -1,6 +1,7 @@
 //! `civitas export DIR` and `civitas import DIR`: a whole site as a readable tree, one
 //! file per entry (`content/{type}/{slug}.md` with front matter, or `.json` for types
-//! without rich text), plus the type definitions (`types/{type}.json`) for reference.
+//! without rich text), the type definitions (`types/{type}.json`) for reference, and the
+//! media library (`media/`, see `media_transfer`).
 //!
 //! The round trip is lossless and stable: an import into an empty server followed by an
 //! export gives identical files, and a second import changes nothing.
@@ -9,28 +10,26 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use indicatif::{ProgressBar, ProgressStyle};
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 
 use crate::client::files;
 use crate::client::http::{Api, ClientError, encode};
+use crate::client::media;
+use crate::client::media_fields;
+use crate::client::media_plan::{self, MediaPlan, Written};
+use crate::client::media_transfer;
 use crate::client::output::pretty;
-use crate::client::portable::{Slugs, payload, portable, reference_fields};
+use crate::client::portable::{Names, payload, portable, reference_fields};
+use crate::client::portable_media::keyed;
+use crate::client::preflight::preflight;
+use crate::client::progress::bar;
 
 /// One entry of a site, as exported or read from a file.
-struct Item {
-    type_id: String,
-    slug: String,
-    entry: Map<String, Value>,
-}
-
-fn bar(length: usize, message: &'static str) -> ProgressBar {
-    let bar = ProgressBar::new(length as u64).with_message(message);
-    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}") {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
+pub struct Item {
+    pub type_id: String,
+    pub slug: String,
+    pub entry: Map<String, Value>,
 }
 
 /// Every type definition the server has, by id.
@@ -68,17 +67,18 @@ async fn all_entries(api: &Api, type_id: &str) -> Result<Vec<Value>, ClientError
     Ok(entries)
 }
 
-/// The whole site as exported items, in type and slug order.
+/// The whole site as exported items, in type and slug order; media fields named as
+/// `names` has them (else by id).
 async fn read_site(
     api: &Api,
     definitions: &BTreeMap<String, Value>,
+    mut names: Names,
     progress: bool,
 ) -> Result<Vec<Item>, ClientError> {
     let mut raw: Vec<(String, Value)> = Vec::new();
-    let mut slugs = Slugs::default();
     for type_id in definitions.keys() {
         for entry in all_entries(api, type_id).await? {
-            slugs.add(type_id, &entry);
+            names.add(type_id, &entry);
             raw.push((type_id.clone(), entry));
         }
     }
@@ -99,7 +99,7 @@ async fn read_site(
         let definition = &definitions[&type_id];
         items.push(Item {
             slug: entry["slug"].as_str().unwrap_or_default().to_owned(),
-            entry: portable(&working, published.as_ref(), definition, &slugs),
+            entry: portable(&working, published.as_ref(), definition, &names),
             type_id,
         });
         if let Some(bar) = &bar {
@@ -113,14 +113,15 @@ async fn read_site(
     Ok(items)
 }
 
-fn file_name(definition: &Value, slug: &str) -> String {
+/// The file an entry is exported to, in its type's folder.
+pub fn file_name(definition: &Value, slug: &str) -> String {
     match files::main_rich_text(definition) {
         Some(_) => format!("{slug}.md"),
         None => format!("{slug}.json"),
     }
 }
 
-fn write_file(path: &Path, text: &str) -> Result<(), ClientError> {
+pub fn write_file(path: &Path, text: &str) -> Result<(), ClientError> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir)
             .map_err(|e| ClientError::Usage(format!("cannot create {}: {e}", dir.display())))?;
@@ -136,7 +137,12 @@ fn pretty_json(value: &Value) -> String {
 /// Writes the whole site under `dir`; answers with a summary line.
 pub async fn export(api: &Api, dir: &Path) -> Result<String, ClientError> {
     let definitions = definitions(api).await?;
-    let items = read_site(api, &definitions, true).await?;
+    let library = keyed(&media::library(api).await?);
+    let mut names = Names::default();
+    for record in &library {
+        names.add_media(&record.id, &record.key);
+    }
+    let items = read_site(api, &definitions, names, true).await?;
     for (type_id, definition) in &definitions {
         write_file(
             &dir.join("types").join(format!("{type_id}.json")),
@@ -153,10 +159,13 @@ pub async fn export(api: &Api, dir: &Path) -> Result<String, ClientError> {
         };
         write_file(&dir.join("content").join(&item.type_id).join(name), &text)?;
     }
+    let files = media_transfer::export(api, dir, &library).await?;
     Ok(format!(
-        "exported {} entries of {} types to {}",
+        "exported {} entries of {} types and {} media records ({} files) to {}",
         items.len(),
         definitions.len(),
+        library.len(),
+        files,
         dir.display()
     ))
 }
@@ -219,79 +228,6 @@ fn read_files(dir: &Path, definitions: &BTreeMap<String, Value>) -> Result<Vec<I
     }
 }
 
-/// Checks every entry with the server (without storing anything), and every reference
-/// against the target's entries and the import's own.
-async fn preflight(
-    api: &Api,
-    dir: &Path,
-    items: &[Item],
-    definitions: &BTreeMap<String, Value>,
-    existing: &HashSet<(String, String)>,
-) -> Result<(), ClientError> {
-    let known: HashSet<(String, String)> = items
-        .iter()
-        .map(|i| (i.type_id.clone(), i.slug.clone()))
-        .chain(existing.iter().cloned())
-        .collect();
-    let bar = bar(items.len(), "checking");
-    let mut problems = Vec::new();
-    for item in items {
-        let file = dir
-            .join("content")
-            .join(&item.type_id)
-            .join(file_name(&definitions[&item.type_id], &item.slug));
-        for (field, to) in reference_fields(&definitions[&item.type_id]) {
-            let targets: Vec<&Value> = match item.entry.get(&field) {
-                Some(Value::Array(slugs)) => slugs.iter().collect(),
-                Some(slug) => vec![slug],
-                None => Vec::new(),
-            };
-            for target in targets.iter().filter_map(|t| t.as_str()) {
-                if !known.contains(&(to.clone(), target.to_owned())) {
-                    problems.push(format!(
-                        "{}: {field}: no `{to}` entry `{target}` here or on the server",
-                        file.display()
-                    ));
-                }
-            }
-        }
-        let versions = [
-            Some(&item.entry),
-            item.entry
-                .get("published_version")
-                .and_then(Value::as_object),
-        ];
-        for version in versions.into_iter().flatten() {
-            let path = format!("/api/v1/admin/content/{}/validate", encode(&item.type_id));
-            let body = Value::Object(payload(version));
-            match api.send(Method::POST, &path, Some(&body), None).await {
-                Ok(_) => {}
-                Err(ClientError::Server {
-                    message, details, ..
-                }) => {
-                    let detail = if details.is_empty() {
-                        message
-                    } else {
-                        details.join("; ")
-                    };
-                    problems.push(format!("{}: {detail}", file.display()));
-                }
-                Err(other) => return Err(other),
-            }
-        }
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ClientError::Rejected(format!(
-            "nothing imported; fix these files first:\n  {}",
-            problems.join("\n  ")
-        )))
-    }
-}
-
 /// Types whose entries others reference come first; within a type, an entry comes
 /// after the entries of its type it references (a page after its parent).
 fn in_dependency_order(mut items: Vec<Item>, definitions: &BTreeMap<String, Value>) -> Vec<Item> {
@@ -326,43 +262,77 @@ fn in_dependency_order(mut items: Vec<Item>, definitions: &BTreeMap<String, Valu
     ordered
 }
 
-/// Imports the tree under `dir`: creates what the server lacks, updates what differs,
-/// leaves the rest; `dry_run` only says what it would do.
+/// Each entry, its media fields resolved to the target's ids, in the order to write
+/// them, with what the import does to it: create, update, or nothing (unchanged).
+fn entry_plan(
+    items: Vec<Item>,
+    definitions: &BTreeMap<String, Value>,
+    current: &HashMap<(String, String), Map<String, Value>>,
+    media: &MediaPlan,
+) -> Vec<(Item, &'static str)> {
+    let resolved = items.into_iter().map(|item| Item {
+        entry: media_fields::resolve_entry(&item.entry, &definitions[&item.type_id], media),
+        ..item
+    });
+    in_dependency_order(resolved.collect(), definitions)
+        .into_iter()
+        .map(|item| {
+            let action = match current.get(&(item.type_id.clone(), item.slug.clone())) {
+                None => "create",
+                Some(entry) if *entry == item.entry => "unchanged",
+                Some(_) => "update",
+            };
+            (item, action)
+        })
+        .collect()
+}
+
+fn summary(dry_run: bool, plan: &[(Item, &str)], media: &MediaPlan) -> String {
+    let count = |wanted: &str| plan.iter().filter(|(_, a)| *a == wanted).count();
+    let (uploaded, updated, unchanged) = media.counts();
+    format!(
+        "{} {} created, {} updated, {} unchanged; media: {uploaded} uploaded, {updated} updated, {unchanged} unchanged",
+        if dry_run { "would be:" } else { "done:" },
+        count("create"),
+        count("update"),
+        count("unchanged")
+    )
+}
+
+/// Imports the tree under `dir`: uploads the media the server lacks, creates the
+/// entries it lacks, updates what differs, leaves the rest; `dry_run` only says what it
+/// would do.
 pub async fn import(api: &Api, dir: &Path, dry_run: bool) -> Result<String, ClientError> {
     let definitions = definitions(api).await?;
     let items = read_files(dir, &definitions)?;
+    let index = media_transfer::read_index(dir)?;
+    let mut media_plan = MediaPlan::new(index, &media::library(api).await?);
     let current: HashMap<(String, String), Map<String, Value>> =
-        read_site(api, &definitions, false)
+        read_site(api, &definitions, Names::default(), false)
             .await?
             .into_iter()
             .map(|item| ((item.type_id, item.slug), item.entry))
             .collect();
     let existing: HashSet<(String, String)> = current.keys().cloned().collect();
-    preflight(api, dir, &items, &definitions, &existing).await?;
-    let mut plan: Vec<(Item, &str)> = Vec::new();
-    for item in in_dependency_order(items, &definitions) {
-        let key = (item.type_id.clone(), item.slug.clone());
-        let action = match current.get(&key) {
-            None => "create",
-            Some(entry) if *entry == item.entry => "unchanged",
-            Some(_) => "update",
-        };
-        plan.push((item, action));
-    }
-    let count = |wanted: &str| plan.iter().filter(|(_, a)| *a == wanted).count();
-    let summary = format!(
-        "{} {} created, {} updated, {} unchanged",
-        if dry_run { "would be:" } else { "done:" },
-        count("create"),
-        count("update"),
-        count("unchanged")
-    );
+    preflight(api, dir, &items, &definitions, &existing, &media_plan).await?;
     if dry_run {
+        let plan = entry_plan(items, &definitions, &current, &media_plan);
+        for line in media_plan.describe() {
+            println!("{line}");
+        }
         for (item, action) in plan.iter().filter(|(_, a)| *a != "unchanged") {
             println!("{action} {}/{}", item.type_id, item.slug);
         }
-        return Ok(summary);
+        return Ok(summary(true, &plan, &media_plan));
     }
+    let mut media_written = Vec::new();
+    if let Err(error) = media_plan.apply(api, dir, &mut media_written).await {
+        let undone = roll_back(api, &[], &current, &media_written).await;
+        return Err(ClientError::Rejected(format!(
+            "nothing imported: {error}\n{undone}"
+        )));
+    }
+    let plan = entry_plan(items, &definitions, &current, &media_plan);
     let bar = bar(plan.len(), "importing");
     let mut written: Vec<(&Item, String)> = Vec::new();
     for (item, action) in &plan {
@@ -376,7 +346,7 @@ pub async fn import(api: &Api, dir: &Path, dry_run: bool) -> Result<String, Clie
                         .join("content")
                         .join(&item.type_id)
                         .join(file_name(&definitions[&item.type_id], &item.slug));
-                    let undone = roll_back(api, &written, &current).await;
+                    let undone = roll_back(api, &written, &current, &media_written).await;
                     return Err(ClientError::Rejected(format!(
                         "nothing imported: {}: {error}\n{undone}",
                         file.display()
@@ -387,15 +357,17 @@ pub async fn import(api: &Api, dir: &Path, dry_run: bool) -> Result<String, Clie
         bar.inc(1);
     }
     bar.finish_and_clear();
-    Ok(summary)
+    Ok(summary(false, &plan, &media_plan))
 }
 
 /// Undoes the writes of an import that failed part way: entries it created are deleted,
-/// entries it changed are brought back to what they were. Says how that went.
+/// entries it changed are brought back to what they were, then the same for media.
+/// Says how that went.
 async fn roll_back(
     api: &Api,
     written: &[(&Item, String)],
     before: &HashMap<(String, String), Map<String, Value>>,
+    media_written: &[Written],
 ) -> String {
     let mut failures = Vec::new();
     for (item, id) in written.iter().rev() {
@@ -423,10 +395,12 @@ async fn roll_back(
             failures.push(format!("  {}/{}: {error}", item.type_id, item.slug));
         }
     }
+    failures.extend(media_plan::roll_back(api, media_written).await);
     if failures.is_empty() {
         format!(
-            "the {} entries written before it were rolled back",
-            written.len()
+            "the {} entries and {} media records written before it were rolled back",
+            written.len(),
+            media_written.len()
         )
     } else {
         format!("rolling back failed for:\n{}", failures.join("\n"))

@@ -78,7 +78,7 @@ error_codes! {
     FileTooLarge = "file_too_large", PAYLOAD_TOO_LARGE, "The upload is larger than `media.max_upload_bytes`; nothing was kept.";
     ImageTooLarge = "image_too_large", UNPROCESSABLE_ENTITY, "The image's header declares more pixels than `media.max_input_pixels`; it was refused before decoding.";
     InvalidFile = "invalid_file", UNPROCESSABLE_ENTITY, "The file claims a supported type but cannot be read (truncated or corrupt).";
-    InvalidTransform = "invalid_transform", BAD_REQUEST, "Variant parameters are unknown, repeated, out of range, an unknown preset, not allowed by `media.transform_policy`, or asked of a file that is not a raster image.";
+    InvalidTransform = "invalid_transform", BAD_REQUEST, "Variant parameters are unknown, repeated, out of range, an unknown preset, or not allowed by `media.transform_policy`.";
     InvalidSignature = "invalid_signature", FORBIDDEN, "With `media.transform_policy = \"signed\"`, the variant URL's `sig` is missing or wrong.";
     RangeNotSatisfiable = "range_not_satisfiable", RANGE_NOT_SATISFIABLE, "The `Range` lies outside the file; `Content-Range` gives its size.";
     Busy = "busy", SERVICE_UNAVAILABLE, "Too many variants are being rendered; `Retry-After` says when to try again.";

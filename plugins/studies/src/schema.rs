@@ -29,6 +29,7 @@ pub fn study() -> TypeDef {
         .field(Field::list("outcomes", "text").description("Results, one per item; at least one."))
         .field(Field::json("metrics").description("Measured results: a list of {\"name\", \"value\", \"unit\"} objects."))
         .field(Field::list("sdgs", "integer").label("SDGs").description("Numbers (1 to 17) of the UN Sustainable Development Goals the study contributes to."))
+        .field(Field::media("images", &["image/*"]).many().max_items(12).description("Photos of the project, from the media library."))
         .field(Field::reference("partners", "partner").many().description("Partners involved."))
         .field(Field::reference("experts", "expert").many().description("Experts who worked on or can speak about the study."))
         .field(Field::text("summary").max_length(300).description("Short summary; filled from the challenge's first sentences when empty."))

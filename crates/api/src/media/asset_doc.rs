@@ -58,7 +58,7 @@ pub fn asset_path_item(library: &MediaLibrary) -> Value {
         query("fit", "With both `w` and `h`: `cover` crops around the focal point, `contain` pads, `inside` fits within (default).", json!({"type": "string", "enum": ["cover", "contain", "inside"]})),
         query("fmt", "Variant format (default webp).", json!({"type": "string", "enum": ["webp", "jpeg", "png"]})),
         query("q", "Quality of lossy formats (default 80).", json!({"type": "integer", "minimum": 1, "maximum": 100})),
-        query("preset", "A named variant from `media.presets`; alone, without other variant parameters.", json!({"type": "string", "enum": presets})),
+        query("preset", "A named variant from `media.presets`. With `media.transform_policy = \"any\"`, parameters given beside it replace the preset's (`preset=card&fmt=jpeg`).", json!({"type": "string", "enum": presets})),
         query("sig", "With `media.transform_policy = \"signed\"`: the HMAC-SHA256 (hex) of `{id}\\n{canonical parameters}` with `media.signing_key`.", json!({"type": "string", "pattern": "^[0-9a-f]{64}$"})),
         {"name": "Range", "in": "header", "required": false, "description": "One byte range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`.", "schema": {"type": "string"}},
         {"name": "If-None-Match", "in": "header", "required": false, "description": "An ETag this route gave: 304 while it is current.", "schema": {"type": "string"}}
@@ -78,13 +78,13 @@ pub fn asset_path_item(library: &MediaLibrary) -> Value {
             "tags": ["Media"],
             "operationId": "getAsset",
             "summary": "Get a file or a variant of an image",
-            "description": "The file as stored (EXIF, XMP and IPTC removed; SVG sanitised), or with `w`, `h`, `fit`, `fmt`, `q` or `preset` a variant of a raster image, rendered on first request and stored. The URL is the whole cache key: the answer never depends on `Accept`. Which parameters are allowed follows `media.transform_policy`. No credential needed.",
+            "description": "The file as stored (EXIF, XMP and IPTC removed; SVG sanitised), or with `w`, `h`, `fit`, `fmt`, `q` or `preset` a variant of a raster image, rendered on first request and stored (SVG and PDF files are served as they are, whatever the parameters). The URL is the whole cache key: the answer never depends on `Accept`. Which parameters are allowed follows `media.transform_policy`. No credential needed.",
             "parameters": parameters,
             "responses": {
                 "200": binary("The file or the variant.", headers),
                 "206": binary("The byte range `Range` asked for.", partial_headers),
                 "304": {"description": "Not modified: the `If-None-Match` ETag is still current."},
-                "400": error("invalid_transform: unknown, repeated or out-of-range parameters, a preset mixed with others or unknown, parameters the policy does not allow, or a variant of a file that is not a raster image."),
+                "400": error("invalid_parameter: `v` is not hex digits; invalid_transform: unknown, repeated or out-of-range parameters, an unknown preset, parameters the policy does not allow."),
                 "403": error("invalid_signature: the `sig` is missing or wrong (signed policy)."),
                 "404": error("media_not_found: no media file has this id."),
                 "416": {

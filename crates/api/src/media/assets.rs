@@ -20,7 +20,8 @@ use poem::{Body, IntoResponse, Request, Response, handler};
 use serde_json::Value;
 
 use crate::error::{ApiError, ErrorCode};
-use crate::media::library::{MediaLibrary, RenderedVariant, TransformPolicy};
+use crate::media::asset_cache::MAX_KEPT_BYTES;
+use crate::media::library::{MediaLibrary, TransformPolicy};
 use crate::media::routes::media_not_found;
 use crate::media::upload::media_error;
 use crate::state::SharedState;
@@ -60,10 +61,42 @@ impl Located {
     }
 }
 
-/// Where the bytes of an answer come from.
+/// Where the bytes of an answer come from: memory (small files, fresh renders), or the
+/// store, streamed.
 enum Source {
     Stored(Located, MediaObject),
-    Rendered(RenderedVariant),
+    Memory(Bytes),
+}
+
+impl Located {
+    /// The object's name in memory: derived from its content, so it never goes stale.
+    fn memory_key(&self) -> String {
+        match self {
+            Located::Original { sha256 } => format!("o/{sha256}"),
+            Located::Variant {
+                sha256,
+                key,
+                format,
+            } => {
+                format!("v/{sha256}/{key}.{}", format.extension())
+            }
+        }
+    }
+
+    /// The object from memory, or from the store (kept in memory when small).
+    async fn fetch(self, library: &MediaLibrary) -> Result<Source, MediaError> {
+        let memory_key = self.memory_key();
+        if let Some(bytes) = library.cache.bytes(&memory_key) {
+            return Ok(Source::Memory(bytes));
+        }
+        let object = self.read(library, None).await?;
+        if object.size > MAX_KEPT_BYTES {
+            return Ok(Source::Stored(self, object));
+        }
+        let bytes = object.bytes().await?;
+        library.cache.keep(&memory_key, bytes.clone());
+        Ok(Source::Memory(bytes))
+    }
 }
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -84,8 +117,9 @@ pub async fn asset(request: &Request, Path((id, _filename)): Path<(String, Strin
 }
 
 async fn answer(state: &SharedState, request: &Request, id: &str) -> Result<Response, ApiError> {
+    let library = &state.media;
     let record = match is_entry_id(id) {
-        true => state.store.media(id).await?,
+        true => library.cache.record(&state.store, id).await?,
         false => None,
     }
     .ok_or_else(|| media_not_found(id))?;
@@ -93,8 +127,11 @@ async fn answer(state: &SharedState, request: &Request, id: &str) -> Result<Resp
     let sha256 = text("sha256").to_owned();
     let kind = MediaKind::from_mime(text("mime"))
         .ok_or_else(|| ApiError::new(ErrorCode::Internal, "a media record has an unknown type"))?;
-    let library = &state.media;
-    let (wanted, version) = wanted(library, request, id)?;
+    let (mut wanted, version) = wanted(library, request, id)?;
+    if !kind.is_raster() {
+        // SVG draws at any size and PDF is a download: a variant of either is the file.
+        wanted = Wanted::Original;
+    }
     let current = version.is_none_or(|v| sha256.starts_with(&v) && v.len() >= 8);
     let cache_control = if current { IMMUTABLE } else { REVALIDATE };
     let (etag, mime, source) = match wanted {
@@ -102,23 +139,10 @@ async fn answer(state: &SharedState, request: &Request, id: &str) -> Result<Resp
             let located = Located::Original {
                 sha256: sha256.clone(),
             };
-            let object = located.read(library, None).await.map_err(media_error)?;
-            (
-                format!("\"{sha256}\""),
-                kind.mime(),
-                Source::Stored(located, object),
-            )
+            let source = located.fetch(library).await.map_err(media_error)?;
+            (format!("\"{sha256}\""), kind.mime(), source)
         }
         Wanted::Variant(spec) => {
-            if !kind.is_raster() {
-                return Err(ApiError::new(
-                    ErrorCode::InvalidTransform,
-                    format!(
-                        "{} files have no variants; ask for the file itself",
-                        kind.mime()
-                    ),
-                ));
-            }
             let focal = focal_point(&record);
             let key = variant_key(&spec, focal);
             let source = variant(library, &sha256, kind, spec, focal, &key, id).await?;
@@ -177,51 +201,113 @@ async fn answer(state: &SharedState, request: &Request, id: &str) -> Result<Resp
 }
 
 /// The original or a variant, as the query asks and `media.transform_policy` allows; and
-/// the `v` the URL names.
+/// the `v` the URL names. A `preset` may be given with parameters that change it (`fmt`,
+/// say) where any parameters are allowed.
 fn wanted(
     library: &MediaLibrary,
     request: &Request,
     id: &str,
 ) -> Result<(Wanted, Option<String>), ApiError> {
     let query = request.uri().query().unwrap_or_default();
-    let mut version = None;
-    let mut rest = url::form_urlencoded::Serializer::new(String::new());
+    let (mut version, mut preset, mut signature) = (None, None, None);
+    let mut params = url::form_urlencoded::Serializer::new(String::new());
+    let mut given = Vec::new();
     for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
-        if key == "v" && version.is_none() {
-            version = Some(value.into_owned());
-        } else {
-            rest.append_pair(&key, &value);
+        match key.as_ref() {
+            "v" if version.is_none() => version = Some(value.into_owned()),
+            "preset" if preset.is_none() => preset = Some(value.into_owned()),
+            "sig" if signature.is_none() => signature = Some(value.into_owned()),
+            _ => {
+                given.push(key.clone().into_owned());
+                params.append_pair(&key, &value);
+            }
         }
     }
-    let rest = rest.finish();
-    if rest.is_empty() {
-        return Ok((Wanted::Original, version));
+    if version.as_ref().is_some_and(|v| !is_hex(v)) {
+        return Err(ApiError::invalid_parameter(
+            "v",
+            "`v` must be hex digits of the file's SHA-256, as its `url` gives them".into(),
+        ));
     }
-    let parsed = parse_query(&rest).map_err(media_error)?;
-    let policy = library.settings.transform_policy;
-    let spec = library
-        .settings
-        .presets
-        .resolve(&parsed.request)
-        .map_err(media_error)?;
-    if let TransformRequest::Params(_) = parsed.request {
-        match (policy, &library.signer) {
-            (TransformPolicy::Any, _) => {}
-            (TransformPolicy::Presets, _) => {
-                return Err(ApiError::new(
-                    ErrorCode::InvalidTransform,
-                    "this server renders only named presets (`preset=`); see media.presets",
-                ));
-            }
-            (TransformPolicy::Signed, Some(signer)) => signer
-                .verify(id, &spec, parsed.signature.as_deref())
-                .map_err(media_error)?,
-            (TransformPolicy::Signed, None) => {
-                return Err(media_error(MediaError::InvalidSignature));
-            }
+    let overrides = match given.is_empty() {
+        true => None,
+        false => match parse_query(&params.finish()).map_err(media_error)?.request {
+            TransformRequest::Params(spec) => Some(spec),
+            TransformRequest::Preset(_) => None,
+        },
+    };
+    let named = preset
+        .map(|name| {
+            library
+                .settings
+                .presets
+                .resolve(&TransformRequest::Preset(name))
+                .map_err(media_error)
+        })
+        .transpose()?;
+    let spec = match (named, overrides) {
+        (None, None) => return Ok((Wanted::Original, version)),
+        (Some(named), None) => return Ok((Wanted::Variant(named), version)),
+        (Some(named), Some(changes)) => changed(named, changes, &given)?,
+        (None, Some(spec)) => spec,
+    };
+    match (library.settings.transform_policy, &library.signer) {
+        (TransformPolicy::Any, _) => {}
+        (TransformPolicy::Presets, _) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidTransform,
+                "this server renders only named presets (`preset=` alone); see media.presets",
+            ));
+        }
+        (TransformPolicy::Signed, Some(signer)) => signer
+            .verify(id, &spec, signature.as_deref())
+            .map_err(media_error)?,
+        (TransformPolicy::Signed, None) => {
+            return Err(media_error(MediaError::InvalidSignature));
         }
     }
     Ok((Wanted::Variant(spec), version))
+}
+
+fn is_hex(text: &str) -> bool {
+    (1..=64).contains(&text.len()) && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// A preset with the parameters the URL gives in its place.
+fn changed(
+    preset: TransformSpec,
+    changes: TransformSpec,
+    given: &[String],
+) -> Result<TransformSpec, ApiError> {
+    let has = |name: &str| given.iter().any(|g| g == name);
+    TransformSpec::new(
+        if has("w") {
+            changes.width()
+        } else {
+            preset.width()
+        },
+        if has("h") {
+            changes.height()
+        } else {
+            preset.height()
+        },
+        if has("fit") {
+            changes.fit()
+        } else {
+            preset.fit()
+        },
+        if has("fmt") {
+            changes.format()
+        } else {
+            preset.format()
+        },
+        if has("q") {
+            changes.quality()
+        } else {
+            preset.quality()
+        },
+    )
+    .map_err(media_error)
 }
 
 /// A stored variant, or one rendered now: once, however many ask at the same moment, and
@@ -240,8 +326,9 @@ async fn variant(
         key: key.to_owned(),
         format: spec.format(),
     };
-    match located.read(library, None).await {
-        Ok(object) => return Ok(Source::Stored(located, object)),
+    let memory_key = located.memory_key();
+    match located.fetch(library).await {
+        Ok(source) => return Ok(source),
         Err(MediaError::NotFound) => {}
         Err(other) => return Err(media_error(other)),
     }
@@ -272,7 +359,9 @@ async fn variant(
         })
         .await
         .map_err(media_error)?;
-    Ok(Source::Rendered(rendered))
+    let bytes = Bytes::from(rendered.bytes.clone());
+    library.cache.keep(&memory_key, bytes.clone());
+    Ok(Source::Memory(bytes))
 }
 
 fn focal_point(record: &MediaRecord) -> FocalPoint {
@@ -309,7 +398,7 @@ async fn ranged(
 ) -> Result<Response, ApiError> {
     let size = match &source {
         Source::Stored(_, object) => object.size,
-        Source::Rendered(rendered) => rendered.bytes.len() as u64,
+        Source::Memory(bytes) => bytes.len() as u64,
     };
     let range = request
         .headers()
@@ -324,8 +413,8 @@ async fn ranged(
     let content_range = format!("bytes {}-{}/{size}", range.start, range.end - 1);
     let length = range.end - range.start;
     let body = match source {
-        Source::Rendered(rendered) => {
-            Body::from_vec(rendered.bytes[range.start as usize..range.end as usize].to_vec())
+        Source::Memory(bytes) => {
+            Body::from_bytes(bytes.slice(range.start as usize..range.end as usize))
         }
         Source::Stored(located, whole) => {
             drop(whole);
@@ -347,7 +436,7 @@ async fn ranged(
 fn whole(source: Source, size: u64) -> Response {
     let body = match source {
         Source::Stored(_, object) => stream_body(object),
-        Source::Rendered(rendered) => Body::from_vec(rendered.bytes.clone()),
+        Source::Memory(bytes) => Body::from_bytes(bytes),
     };
     Response::builder()
         .status(StatusCode::OK)

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::media::asset_cache::AssetCache;
 use civitas_media::{
     ImageLimits, IngestPolicy, MediaError, MediaKind, MediaStore, Presets, RenderGate,
     StoreOptions, UrlSigner,
@@ -51,6 +52,8 @@ pub struct MediaSettings {
     /// Put before `/assets/...` in the URLs entries show (a CDN's origin, say); empty for
     /// paths relative to this server.
     pub base_url: String,
+    /// Memory for small files and variants, in bytes (`media.cache_mib`).
+    pub cache_bytes: u64,
 }
 
 /// A rendered variant as the gate hands it to every request that waited for it.
@@ -62,6 +65,7 @@ pub struct MediaLibrary {
     pub store: MediaStore,
     pub gate: RenderGate<RenderedVariant>,
     pub signer: Option<UrlSigner>,
+    pub cache: AssetCache,
 }
 
 impl MediaLibrary {
@@ -81,7 +85,9 @@ impl MediaLibrary {
             .signing_key
             .as_ref()
             .map(|key| UrlSigner::new(key.as_bytes().to_vec()));
+        let cache = AssetCache::new(settings.cache_bytes);
         Ok(MediaLibrary {
+            cache,
             settings,
             store,
             gate,

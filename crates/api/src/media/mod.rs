@@ -1,6 +1,7 @@
 //! The media library over HTTP: admin routes to upload and manage files, the asset route
 //! that serves them and their variants, and media fields embedded in entries.
 
+mod asset_cache;
 mod asset_doc;
 mod assets;
 mod create;
@@ -15,5 +16,5 @@ pub use assets::asset;
 pub use create::store_bytes;
 pub use embed::embed_media;
 pub use library::{MediaLibrary, MediaSettings, TransformPolicy};
-pub use record::{Focal, MediaText, embed_schema};
+pub use record::{Focal, MediaText, describe_inputs, embed_schema};
 pub use routes::MediaApi;

@@ -7,6 +7,8 @@ use civitas_store::MediaRecord;
 use poem_openapi::Object;
 use serde_json::{Map, Value, json};
 
+use crate::media::upload::{MAX_ALT, MAX_TITLE};
+
 /// Alt text and title in one locale.
 #[derive(Debug, Clone, Default, Object)]
 #[oai(deny_unknown_fields)]
@@ -189,4 +191,39 @@ pub fn embed_schema() -> Value {
         "required": properties.keys().collect::<Vec<_>>(),
         "properties": properties,
     })
+}
+
+/// What the media routes' bodies check beyond their Rust types, stated in their schemas:
+/// no unknown fields, text lengths, and the locales translations may name.
+pub fn describe_inputs(schemas: &mut Map<String, Value>, locales: &crate::locales::Locales) {
+    let text = |max: usize| json!({"type": "string", "maxLength": max, "nullable": true});
+    let texts = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "nullable": true,
+        "properties": {"alt": text(MAX_ALT), "title": text(MAX_TITLE)}
+    });
+    let others: Map<String, Value> = locales
+        .available
+        .iter()
+        .filter(|l| **l != locales.default)
+        .map(|l| (l.clone(), texts.clone()))
+        .collect();
+    if let Some(patch) = schemas.get_mut("MediaPatch") {
+        patch["additionalProperties"] = json!(false);
+        patch["properties"]["alt"] = text(MAX_ALT);
+        patch["properties"]["title"] = text(MAX_TITLE);
+        patch["properties"]["translations"] = json!({
+            "type": "object",
+            "nullable": true,
+            "additionalProperties": false,
+            "properties": others,
+            "description": "Alt text and title per other locale; a locale given replaces its texts, `null` removes them."
+        });
+    }
+    for name in ["Focal", "MediaTextInput"] {
+        if let Some(schema) = schemas.get_mut(name) {
+            schema["additionalProperties"] = json!(false);
+        }
+    }
 }

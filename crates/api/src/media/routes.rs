@@ -15,11 +15,12 @@ use crate::auth::Access;
 use crate::auth::schemes::{Authorized, PreviewAuth, WriteAuth};
 use crate::error::{ApiError, ErrorCode, ErrorDetail};
 use crate::media::create::{create_record, drop_unused_bytes, file_fields};
-use crate::media::record::{Focal, Media, MediaText, media};
+use crate::media::record::{Focal, Media, media};
 use crate::media::upload::{MAX_ALT, MAX_TITLE, Received, UploadForm, receive};
 use crate::params::{allow_only, page_size};
 use crate::public::ApiTags;
 use crate::state::SharedState;
+use crate::text::Text;
 
 pub struct MediaApi {
     pub state: SharedState,
@@ -47,15 +48,21 @@ pub struct MediaList {
 #[oai(deny_unknown_fields)]
 pub struct MediaPatch {
     /// Alt text in the default locale.
-    #[oai(validator(max_length = 1000))]
-    pub alt: MaybeUndefined<String>,
+    pub alt: MaybeUndefined<Text>,
     /// Title in the default locale.
-    #[oai(validator(max_length = 300))]
-    pub title: MaybeUndefined<String>,
+    pub title: MaybeUndefined<Text>,
     pub focal: Option<Focal>,
     /// Alt text and title per other locale; a locale given replaces that locale's texts,
     /// `null` removes them.
-    pub translations: Option<BTreeMap<String, Option<MediaText>>>,
+    pub translations: Option<BTreeMap<String, Option<MediaTextInput>>>,
+}
+
+/// Alt text and title in one locale, as a change gives them.
+#[derive(Debug, Clone, Object)]
+#[oai(deny_unknown_fields)]
+pub struct MediaTextInput {
+    pub alt: Option<Text>,
+    pub title: Option<Text>,
 }
 
 #[derive(ApiResponse)]
@@ -117,7 +124,7 @@ impl MediaApi {
         #[oai(validator(pattern = "^[a-z0-9.+-]{1,64}/([a-z0-9.+-]{1,64}|\\*)$"))]
         mime: Query<Option<String>>,
         /// Only files whose filename, title or alt text contains this (any case).
-        #[oai(validator(min_length = 1, max_length = 200))]
+        #[oai(validator(min_length = 1, max_length = 200, pattern = "\\S"))]
         q: Query<Option<String>>,
     ) -> Result<Json<MediaList>, ApiError> {
         allow_only(request, &["page[size]", "page[after]", "mime", "q"])?;
@@ -125,7 +132,7 @@ impl MediaApi {
         let query = MediaQuery {
             after: after.0,
             mime: mime.0,
-            q: q.0.filter(|q| !q.trim().is_empty()),
+            q: q.0,
             limit,
         };
         let page = self.state.store.list_media(&query).await?;
@@ -316,7 +323,7 @@ impl MediaApi {
             ("title", patch.title, MAX_TITLE),
         ] {
             match value {
-                MaybeUndefined::Value(text) if !text.trim().is_empty() => {
+                MaybeUndefined::Value(Text(text)) if !text.trim().is_empty() => {
                     check_length(key, &text, max)?;
                     changes.insert(key.into(), json!(text));
                 }
@@ -350,7 +357,7 @@ impl MediaApi {
                             ("alt", texts.alt, MAX_ALT),
                             ("title", texts.title, MAX_TITLE),
                         ] {
-                            if let Some(text) = value.filter(|t| !t.trim().is_empty()) {
+                            if let Some(Text(text)) = value.filter(|t| !t.trim().is_empty()) {
                                 check_length(&format!("translations.{locale}.{key}"), &text, max)?;
                                 shown.insert(key.into(), json!(text));
                             }

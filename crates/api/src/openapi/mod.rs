@@ -93,6 +93,7 @@ pub fn document(service_spec: &str, state: &AppState) -> Result<Value, serde_jso
     if let Some(schemas) = document["components"]["schemas"].as_object_mut() {
         mark_nullable(schemas);
         accounts::describe(schemas, state);
+        crate::media::describe_inputs(schemas, &state.settings.locales);
     }
     let locales = &state.settings.locales;
     let other_locales: Vec<String> = locales
@@ -472,6 +473,30 @@ fn describe_type_routes(mut item: Value, single: bool) -> Value {
 }
 
 fn type_definition_schema() -> Value {
+    let field_properties = json!({
+        "name": {"type": "string"},
+        "label": {"type": "string"},
+        "description": {"type": "string"},
+        "kind": {"type": "string", "enum": ["text", "rich_text", "slug", "integer", "number", "boolean", "date", "datetime", "enum", "email", "url", "json", "reference", "list", "media"]},
+        "required": {"type": "boolean"},
+        "unique": {"type": "boolean"},
+        "indexed": {"type": "boolean"},
+        "searchable": {"type": "boolean"},
+        "private": {"type": "boolean"},
+        "default": {},
+        "min_length": {"type": "integer"},
+        "max_length": {"type": "integer"},
+        "pattern": {"type": "string"},
+        "min": {"type": "number"},
+        "max": {"type": "number"},
+        "options": {"type": "array", "items": {"type": "string"}},
+        "to": {"type": "string"},
+        "many": {"type": "boolean"},
+        "of": {"type": "string"},
+        "accept": {"type": "array", "items": {"type": "string"}, "description": "MIME types or patterns a media field takes (`image/*`); absent: any."},
+        "min_items": {"type": "integer"},
+        "max_items": {"type": "integer"}
+    });
     let optional_string = json!({"type": "string"});
     json!({
         "type": "object",
@@ -488,29 +513,7 @@ fn type_definition_schema() -> Value {
             "fields": {"type": "array", "items": {
                 "type": "object",
                 "required": ["name", "kind"],
-                "properties": {
-                    "name": {"type": "string"},
-                    "label": {"type": "string"},
-                    "description": {"type": "string"},
-                    "kind": {"type": "string", "enum": ["text", "rich_text", "slug", "integer", "number", "boolean", "date", "datetime", "enum", "email", "url", "json", "reference", "list"]},
-                    "required": {"type": "boolean"},
-                    "unique": {"type": "boolean"},
-                    "indexed": {"type": "boolean"},
-                    "searchable": {"type": "boolean"},
-                    "private": {"type": "boolean"},
-                    "default": {},
-                    "min_length": {"type": "integer"},
-                    "max_length": {"type": "integer"},
-                    "pattern": {"type": "string"},
-                    "min": {"type": "number"},
-                    "max": {"type": "number"},
-                    "options": {"type": "array", "items": {"type": "string"}},
-                    "to": {"type": "string"},
-                    "many": {"type": "boolean"},
-                    "of": {"type": "string"},
-                    "min_items": {"type": "integer"},
-                    "max_items": {"type": "integer"}
-                }
+                "properties": field_properties
             }}
         }
     })
