@@ -46,6 +46,7 @@ img = Image.blend(img.filter(ImageFilter.GaussianBlur(2)), noise, 0.25)
 img.save(sys.argv[1], quality=88)
 PY
 size=$(stat -c %s "$photo")
+photo=$(realpath "$photo")
 
 cd "$work"
 CIVITAS_SERVER__BIND=127.0.0.1:8093 CIVITAS_STORAGE__URL=mem:// CIVITAS_AUTH__ADMIN_TOKEN=$token \

@@ -13,6 +13,7 @@ mod cli_media;
 mod concurrency;
 mod config;
 mod fuzz;
+mod media;
 mod openapi;
 mod persistence;
 mod plugins;

@@ -401,3 +401,10 @@ pub async fn create_published(server: &Server, type_id: &str, body: Value) -> Va
     assert_eq!(status, 200, "{published}");
     published["data"].clone()
 }
+
+impl Server {
+    /// The server process's id while it runs, to read its memory use in `/proc`.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+}

@@ -95,12 +95,9 @@ pub(crate) type HeadersFuture = std::pin::Pin<Box<dyn Future<Output = Result<Res
 /// length: a chunked body is read up to the limit and no further into memory.
 pub fn limit_body<E: Endpoint + 'static>(
     max_bytes: usize,
-) -> impl Fn(Arc<E>, Request) -> BodyFuture<E> + Send + Sync + 'static {
+) -> impl Fn(Arc<E>, Request) -> HeadersFuture + Send + Sync + 'static {
     move |next, request| Box::pin(limited(next, request, max_bytes))
 }
-
-type BodyFuture<E> =
-    std::pin::Pin<Box<dyn Future<Output = Result<<E as Endpoint>::Output>> + Send>>;
 
 /// A client that sends a somewhat oversized body gets its 413 only if the server reads
 /// (and drops) the rest first: closing mid-upload makes most clients report a broken
@@ -111,7 +108,7 @@ async fn limited<E: Endpoint + 'static>(
     next: Arc<E>,
     mut request: Request,
     max_bytes: usize,
-) -> Result<E::Output> {
+) -> Result<Response> {
     let too_large = || {
         ApiError::new(
             ErrorCode::PayloadTooLarge,
@@ -120,7 +117,7 @@ async fn limited<E: Endpoint + 'static>(
     };
     if is_upload(&request) {
         // Uploads stream to the media store under their own limit (media.max_upload_bytes).
-        return next.call(request).await;
+        return crate::media::guarded_upload(next.as_ref(), request).await;
     }
     let drain_limit = max_bytes as u64 * DRAIN_FACTOR;
     let announced = request
@@ -150,7 +147,7 @@ async fn limited<E: Endpoint + 'static>(
         }
         request.set_body(Body::from_vec(body));
     }
-    next.call(request).await
+    Ok(next.call(request).await?.into_response())
 }
 
 /// A media upload or file replacement: `multipart/form-data` to the media routes.

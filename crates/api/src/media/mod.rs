@@ -10,6 +10,7 @@ mod library;
 mod record;
 mod routes;
 mod upload;
+mod upload_body;
 
 pub use asset_doc::asset_path_item;
 pub use assets::asset;
@@ -18,3 +19,4 @@ pub use embed::embed_media;
 pub use library::{MediaLibrary, MediaSettings, TransformPolicy};
 pub use record::{Focal, MediaText, describe_inputs, embed_schema};
 pub use routes::MediaApi;
+pub use upload_body::guarded as guarded_upload;

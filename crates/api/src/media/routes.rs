@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use civitas_media::MediaKind;
 use civitas_store::{MediaQuery, MediaRecord, is_entry_id};
 use poem::Request;
 use poem_openapi::param::{Path, Query};
@@ -184,7 +185,8 @@ impl MediaApi {
     /// `multipart/form-data` with a `file` part, checked as an upload is. The record
     /// keeps its id, texts and focal point, so entries using it show the new file; its
     /// `url` changes (`v`), so caches never mix the two. The new file must be of the same
-    /// family (an image for an image) as the one it replaces.
+    /// kind as the one it replaces: a raster image (JPEG, PNG, WebP, GIF) for a raster
+    /// image, SVG for SVG, PDF for PDF (422 `media_type_changed` otherwise).
     #[oai(
         path = "/media/:id/file",
         method = "put",
@@ -202,7 +204,13 @@ impl MediaApi {
         let record = self.existing(&id).await?;
         may_change(&auth.0, &record)?;
         let received = self.receive(form, true).await?;
-        let family = |mime: &str| mime.split('/').next().unwrap_or_default().to_owned();
+        // Pixels for pixels, SVG for SVG, PDF for PDF: what entries and sites built from the
+        // file expect of it (sizes, variants) stays true.
+        let family = |mime: &str| match MediaKind::from_mime(mime) {
+            Some(kind) if kind.is_raster() => "raster image",
+            Some(kind) => kind.mime(),
+            None => "unknown",
+        };
         let old_mime = text(&record, "mime");
         if family(&old_mime) != family(received.file.kind.mime()) {
             drop_unused_bytes(&self.state, &received.file.sha256).await;
@@ -210,7 +218,7 @@ impl MediaApi {
                 "file",
                 "media_type_changed",
                 format!(
-                    "a {old_mime} file can only be replaced by a file of the same family, not {}",
+                    "a {old_mime} file can only be replaced by a file of the same kind (a raster image by a raster image), not {}",
                     received.file.kind.mime()
                 ),
             ));
