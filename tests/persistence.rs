@@ -130,3 +130,31 @@ async fn a_database_from_before_the_list_projection_gets_one_at_start() {
     }
     assert_eq!(seen, [["older-1"], ["older-0"], ["older-2"]]);
 }
+
+#[tokio::test]
+async fn partial_uploads_left_by_a_crash_are_swept_at_start_and_live_ones_kept() {
+    let dir = TempDir::new().expect("temp dir");
+    let tmp = dir.path().join("data/media/tmp");
+    std::fs::create_dir_all(&tmp).expect("tmp folder");
+    let write = |name: &str, age_secs: u64| {
+        let path = tmp.join(name);
+        std::fs::write(&path, b"half an upload").expect("partial upload");
+        let when = std::time::SystemTime::now() - std::time::Duration::from_secs(age_secs);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|file| file.set_modified(when))
+            .expect("backdated");
+        path
+    };
+    let abandoned = write("01JABANDONED0000000000000A", 2 * 3600);
+    let running = write("01JRUNNING00000000000000AA", 60);
+    let server = Server::start_with(on_disk(), dir).await;
+    let started = std::time::Instant::now();
+    while abandoned.exists() && started.elapsed() < std::time::Duration::from_secs(10) {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!abandoned.exists(), "an upload cut off hours ago is swept");
+    assert!(running.exists(), "one still arriving is left alone");
+    drop(server);
+}

@@ -24,7 +24,7 @@ pub enum ServeError {
 }
 
 /// Binds `address`, logs the address actually bound (port 0 picks a free one), and
-/// serves (and runs the scheduler) until `shutdown` completes; requests in flight then
+/// serves (and runs the scheduler and the media store's upkeep) until `shutdown` completes; requests in flight then
 /// get `grace` to finish.
 pub async fn serve(
     state: SharedState,
@@ -37,6 +37,7 @@ pub async fn serve(
         state.settings.scheduler_interval,
     ));
     let indexing = state.store.start_text_index();
+    let sweeper = tokio::spawn(crate::media::sweep_uploads(state.clone()));
     let app = crate::app(state.clone())?;
     // The decoy password hash is made now, not by the first failed login; beside the
     // start rather than before it (a login arriving meanwhile waits for it).
@@ -54,6 +55,7 @@ pub async fn serve(
         .run_with_graceful_shutdown(app, shutdown, Some(grace))
         .await?;
     scheduler.abort();
+    sweeper.abort();
     if let Some(indexing) = indexing {
         indexing.abort();
     }

@@ -161,15 +161,7 @@ impl Store {
                 else {
                     continue;
                 };
-                let ids: Vec<String> = match node.entry.get(field) {
-                    Some(Json::String(id)) => vec![id.clone()],
-                    Some(Json::Array(items)) => items
-                        .iter()
-                        .filter_map(Json::as_str)
-                        .map(str::to_owned)
-                        .collect(),
-                    _ => Vec::new(),
-                };
+                let ids = crate::media::ids_in(node.entry.get(field));
                 requests.push((index, field.clone(), to.clone(), *many, ids));
             }
         }

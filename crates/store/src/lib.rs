@@ -40,7 +40,9 @@ pub use error::StoreError;
 pub use freshness::{ReadSet, track_reads};
 pub use include::Included;
 pub use list::ListPage;
-pub use media::{MEDIA_TABLE, MediaPage, MediaQuery, MediaRecord, MediaUser, media_record_id};
+pub use media::{
+    MEDIA_TABLE, MediaPage, MediaQuery, MediaRecord, MediaUser, ids_in, media_record_id,
+};
 pub use metrics::count_queries;
 pub use retry::conflicts_retried;
 pub use revisions::Revision;

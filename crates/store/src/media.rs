@@ -319,7 +319,9 @@ impl Store {
     }
 }
 
-fn ids_in(value: Option<&Json>) -> Vec<String> {
+/// The ids a link field holds: one id, or a list of them (what reads show for references
+/// and media before anything is embedded).
+pub fn ids_in(value: Option<&Json>) -> Vec<String> {
     match value {
         Some(Json::String(id)) => vec![id.clone()],
         Some(Json::Array(items)) => items

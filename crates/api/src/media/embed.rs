@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use civitas_core::{ContentType, FieldKind};
-use civitas_store::{Entry, MediaRecord};
+use civitas_store::{Entry, MediaRecord, ids_in};
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -21,7 +21,7 @@ pub async fn embed_media(
     let mut ids: Vec<String> = Vec::new();
     for (content_type, entry) in entries.iter() {
         for field in media_fields(content_type) {
-            ids.extend(named_ids(entry.get(field)));
+            ids.extend(ids_in(entry.get(field)));
         }
     }
     if ids.is_empty() {
@@ -45,18 +45,6 @@ fn media_fields(content_type: &ContentType) -> impl Iterator<Item = &str> {
         .iter()
         .filter(|f| matches!(f.kind, FieldKind::Media { .. }))
         .map(|f| f.name.as_str())
-}
-
-fn named_ids(value: Option<&Value>) -> Vec<String> {
-    match value {
-        Some(Value::String(id)) => vec![id.clone()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 fn shown(

@@ -9,6 +9,7 @@ mod embed;
 mod library;
 mod record;
 mod routes;
+mod sweeper;
 mod upload;
 mod upload_body;
 
@@ -19,4 +20,5 @@ pub use embed::embed_media;
 pub use library::{MediaLibrary, MediaSettings, TransformPolicy};
 pub use record::{Focal, MediaText, describe_inputs, embed_schema};
 pub use routes::MediaApi;
+pub use sweeper::sweep_uploads;
 pub use upload_body::guarded as guarded_upload;
