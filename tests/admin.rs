@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Options, Server, TOKEN, expect_error, json, slugs};
+use crate::support::{Options, Server, TOKEN, details, expect_error, expect_invalid, json, slugs};
 
 fn post_body(title: &str) -> Value {
     json!({"title": title, "body": "Smart cities **work**.", "authors": ["john-marwel"], "tags": ["mobility"]})
@@ -223,27 +223,8 @@ async fn reports_every_field_error_at_once() {
         "title": " ", "body": 3, "authors": ["nobody"], "tags": "one",
         "cover": "01JZZZZZZZZZZZZZZZZZZZZZZZ", "colour": "red", "published_at": "yesterday"
     });
-    let body = expect_error(
-        server
-            .admin(Method::POST, "/content/post")
-            .json(&bad)
-            .send()
-            .await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    let mut found: Vec<(String, String)> = body["error"]["details"]
-        .as_array()
-        .expect("details")
-        .iter()
-        .map(|d| {
-            (
-                d["field"].as_str().unwrap_or("").to_owned(),
-                d["code"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
+    let body = expect_invalid(server.admin(Method::POST, "/content/post").json(&bad)).await;
+    let mut found = details(&body);
     found.sort();
     let expected = [
         ("authors", "reference_not_found"),
@@ -254,17 +235,13 @@ async fn reports_every_field_error_at_once() {
         ("tags", "invalid_type"),
         ("title", "required"),
     ];
-    assert_eq!(found, expected.map(|(f, c)| (f.to_owned(), c.to_owned())));
+    assert_eq!(found, expected);
     let partner =
         json!({"name": "X", "kind": "castle", "member_since": "2024-02-30", "trusted": "yes"});
-    let body = expect_error(
+    let body = expect_invalid(
         server
             .admin(Method::POST, "/content/partner")
-            .json(&partner)
-            .send()
-            .await,
-        422,
-        "validation_failed",
+            .json(&partner),
     )
     .await;
     assert_eq!(

@@ -9,97 +9,14 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use crate::cli::{client, ok, stderr, tree};
-use crate::support::{Options, Server, json as answer};
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for byte in bytes {
-        crc ^= u32::from(*byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-fn adler32(bytes: &[u8]) -> u32 {
-    let (mut a, mut b) = (1u32, 0u32);
-    for byte in bytes {
-        a = (a + u32::from(*byte)) % 65521;
-        b = (b + a) % 65521;
-    }
-    (b << 16) | a
-}
-
-fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    let start = out.len();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let crc = crc32(&out[start..]);
-    out.extend_from_slice(&crc.to_be_bytes());
-}
-
-/// A `width` x `height` RGB PNG, stored without compression, its colours from `seed`.
-fn png(width: u32, height: u32, seed: u8) -> Vec<u8> {
-    let mut raw = Vec::new();
-    for y in 0..height {
-        raw.push(0);
-        for x in 0..width {
-            raw.extend_from_slice(&[seed, x as u8, y as u8]);
-        }
-    }
-    let mut zlib = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
-    for (n, block) in blocks.iter().enumerate() {
-        zlib.push(u8::from(n + 1 == blocks.len()));
-        let length = block.len() as u16;
-        zlib.extend_from_slice(&length.to_le_bytes());
-        zlib.extend_from_slice(&(!length).to_le_bytes());
-        zlib.extend_from_slice(block);
-    }
-    zlib.extend_from_slice(&adler32(&raw).to_be_bytes());
-    let mut header = Vec::new();
-    header.extend_from_slice(&width.to_be_bytes());
-    header.extend_from_slice(&height.to_be_bytes());
-    header.extend_from_slice(&[8, 2, 0, 0, 0]);
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    png_chunk(&mut out, b"IHDR", &header);
-    png_chunk(&mut out, b"IDAT", &zlib);
-    png_chunk(&mut out, b"IEND", &[]);
-    out
-}
+use crate::support::media::{body_of, media_record, uncompressed_png};
+use crate::support::{Options, Server, json as answer, text};
 
 /// Writes a PNG into `dir`; answers with its path.
 fn write_png(dir: &Path, name: &str, size: (u32, u32), seed: u8) -> String {
     let path = dir.join(name);
-    fs::write(&path, png(size.0, size.1, seed)).expect("image written");
+    fs::write(&path, uncompressed_png(size.0, size.1, seed)).expect("image written");
     path.to_str().expect("path").to_owned()
-}
-
-/// A media record as the admin API shows it.
-async fn record(server: &Server, id: &str) -> Value {
-    let (status, body) = answer(
-        server
-            .admin(Method::GET, &format!("/media/{id}"))
-            .send()
-            .await,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    body["data"].clone()
-}
-
-/// The bytes a server serves at a media `url`.
-async fn served(server: &Server, url: &Value) -> Vec<u8> {
-    let url = url.as_str().expect("a url");
-    let response = server.get(url).send().await.expect("asset answers");
-    assert_eq!(response.status().as_u16(), 200, "{url}");
-    response.bytes().await.expect("asset bytes").to_vec()
 }
 
 /// An entry as the admin API shows it.
@@ -152,10 +69,10 @@ async fn media_is_uploaded_listed_and_deleted_from_the_terminal() {
     assert_eq!(lines[1][1..3], ["bridge.png", "image/png"]);
     assert_eq!(lines[1][4], "3x2", "{printed}");
     let (big_id, small_id) = (lines[0][0].to_owned(), lines[1][0].to_owned());
-    let stored = record(&server, &big_id).await;
+    let stored = media_record(&server, &big_id).await;
     assert_eq!(stored["alt"], "Trams and bridges");
     assert_eq!(
-        served(&server, &stored["url"]).await.len() as u64,
+        body_of(&server, text(&stored["url"])).await.len() as u64,
         stored["size"].as_u64().expect("size")
     );
 
@@ -226,7 +143,7 @@ async fn media_is_uploaded_listed_and_deleted_from_the_terminal() {
             && message.contains("this-is-wsco"),
         "{message}"
     );
-    record(&server, &big_id).await;
+    media_record(&server, &big_id).await;
     ok(run(&[
         "update",
         "post",
@@ -404,12 +321,12 @@ async fn media_moves_between_servers_with_export_and_import() {
             );
         }
         assert_eq!(
-            served(&source, &there["url"]).await,
-            served(&target, &here["url"]).await
+            body_of(&source, text(&there["url"])).await,
+            body_of(&target, text(&here["url"])).await
         );
         let (old, new) = (
-            record(&source, there["id"].as_str().expect("id")).await,
-            record(&target, here["id"].as_str().expect("id")).await,
+            media_record(&source, text(&there["id"])).await,
+            media_record(&target, text(&here["id"])).await,
         );
         assert_eq!(
             (&old["sha256"], &old["translations"]),
@@ -422,7 +339,7 @@ async fn media_moves_between_servers_with_export_and_import() {
     ];
     let mut ages = Vec::new();
     for id in &logos {
-        let uploaded = record(&target, id.as_str().expect("id")).await["created_at"].clone();
+        let uploaded = media_record(&target, text(id)).await["created_at"].clone();
         let uploaded = uploaded.as_str().expect("a time").to_owned();
         ages.push(chrono::DateTime::parse_from_rfc3339(&uploaded).expect("RFC 3339"));
     }

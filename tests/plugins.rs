@@ -8,7 +8,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-use crate::support::{Options, Server, create_published, expect_error, json};
+use crate::support::{
+    Options, Server, create_published, details, expect_error, expect_invalid, json,
+};
 
 /// The plugins the project's build packages (build.rs).
 fn packaged(folder: &str) -> String {
@@ -162,30 +164,11 @@ async fn a_plugin_type_takes_media_fields_through_the_sdk() {
         "{shown}"
     );
     body["images"] = json!(["01JZZZZZZZZZZZZZZZZZZZZZZZ"]);
-    let refused = expect_error(
-        server
-            .admin(Method::POST, "/content/study")
-            .json(&body)
-            .send()
-            .await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let refused = expect_invalid(server.admin(Method::POST, "/content/study").json(&body)).await;
     assert_eq!(
         refused["error"]["details"][0]["code"], "media_not_found",
         "{refused}"
     );
-}
-
-/// The `details` field names of a 422.
-fn detail_fields(body: &Value) -> Vec<&str> {
-    body["error"]["details"]
-        .as_array()
-        .expect("details")
-        .iter()
-        .filter_map(|d| d["field"].as_str())
-        .collect()
 }
 
 #[tokio::test]
@@ -195,20 +178,11 @@ async fn one_422_shows_the_schema_and_the_plugin_problems_together() {
     bad["region"] = json!("atlantis");
     bad["year"] = json!(1800);
     bad["translations"] = json!({"de": {"title": "Schlecht"}});
-    let body = expect_error(
-        server
-            .admin(Method::POST, "/content/study")
-            .json(&bad)
-            .send()
-            .await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    let fields = detail_fields(&body);
+    let body = expect_invalid(server.admin(Method::POST, "/content/study").json(&bad)).await;
+    let found = details(&body);
     for field in ["translations.de", "region", "year"] {
         assert!(
-            fields.contains(&field),
+            found.iter().any(|&(f, _)| f == field),
             "{field} (a locale, a schema and a plugin problem): {body}"
         );
     }
@@ -218,20 +192,11 @@ async fn one_422_shows_the_schema_and_the_plugin_problems_together() {
     bad["outcomes"] = json!([]);
     bad["experts"] = json!([]);
     bad["metrics"] = json!([{"name": "x"}]);
-    let body = expect_error(
-        server
-            .admin(Method::POST, "/content/study")
-            .json(&bad)
-            .send()
-            .await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    let fields = detail_fields(&body);
+    let body = expect_invalid(server.admin(Method::POST, "/content/study").json(&bad)).await;
+    let found = details(&body);
     for field in ["year", "sdgs", "outcomes", "metrics"] {
         assert!(
-            fields.contains(&field),
+            found.iter().any(|&(f, _)| f == field),
             "the plugin's message for {field}: {body}"
         );
     }

@@ -1,5 +1,7 @@
 //! Starting and stopping real servers for the tests.
 
+pub mod media;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output};
@@ -311,10 +313,38 @@ pub async fn expect_refused(request: RequestBuilder, status: u16) {
     expect_error(request.send().await, status, code).await;
 }
 
+/// Sends `request` and asserts a 422 `validation_failed`; answers with its body.
+pub async fn expect_invalid(request: RequestBuilder) -> Value {
+    expect_error(request.send().await, 422, "validation_failed").await
+}
+
 /// Sends `request` and asserts a 422 `validation_failed` whose first detail names `field`.
 pub async fn expect_invalid_field(request: RequestBuilder, field: &str) {
-    let body = expect_error(request.send().await, 422, "validation_failed").await;
+    let body = expect_invalid(request).await;
     assert_eq!(body["error"]["details"][0]["field"], field, "{body}");
+}
+
+/// The `(field, code)` pairs of an error answer's `details`, in order (`""` for a
+/// missing one).
+pub fn details(body: &Value) -> Vec<(&str, &str)> {
+    body["error"]["details"]
+        .as_array()
+        .expect("details")
+        .iter()
+        .map(|d| {
+            (
+                d["field"].as_str().unwrap_or(""),
+                d["code"].as_str().unwrap_or(""),
+            )
+        })
+        .collect()
+}
+
+/// A JSON string's text; panics on anything else.
+pub fn text(value: &Value) -> &str {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("a string: {value}"))
 }
 
 /// A response header's value, when it is there and is text.
