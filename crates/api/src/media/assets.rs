@@ -163,6 +163,9 @@ async fn answer(state: &SharedState, request: &Request, id: &str) -> Result<Resp
         return Ok(response);
     }
     let mut response = ranged(request, source, library).await?;
+    if !response.status().is_success() {
+        return Ok(response);
+    }
     let headers = response.headers_mut();
     let value = |text: &str| HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static(""));
     headers.insert(header::CONTENT_TYPE, value(mime));

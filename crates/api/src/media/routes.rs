@@ -17,7 +17,9 @@ use crate::auth::schemes::{Authorized, PreviewAuth, WriteAuth};
 use crate::error::{ApiError, ErrorCode, ErrorDetail};
 use crate::media::create::{create_record, drop_unused_bytes, file_fields};
 use crate::media::record::{Focal, Media, media};
-use crate::media::upload::{MAX_ALT, MAX_TITLE, Received, UploadForm, receive};
+use crate::media::upload::{
+    FileOnlyForm, MAX_ALT, MAX_TITLE, NewFileForm, Received, UploadForm, receive,
+};
 use crate::params::{allow_only, page_size};
 use crate::public::ApiTags;
 use crate::state::SharedState;
@@ -98,10 +100,10 @@ impl MediaApi {
         &self,
         auth: WriteAuth,
         request: &Request,
-        form: UploadForm,
+        form: NewFileForm,
     ) -> Result<MediaCreated, ApiError> {
         allow_only(request, &[])?;
-        let received = self.receive(form, false).await?;
+        let received = self.receive(form).await?;
         let record = create_record(&self.state, &received, &auth.0.principal.actor()).await?;
         let location = format!("/api/v1/admin/media/{}", text(&record, "id"));
         Ok(MediaCreated::Created(Json(self.data(&record)), location))
@@ -198,12 +200,12 @@ impl MediaApi {
         request: &Request,
         /// Media id.
         id: Path<String>,
-        form: UploadForm,
+        form: FileOnlyForm,
     ) -> Result<Json<MediaData>, ApiError> {
         allow_only(request, &[])?;
         let record = self.existing(&id).await?;
         may_change(&auth.0, &record)?;
-        let received = self.receive(form, true).await?;
+        let received = self.receive(form).await?;
         // Pixels for pixels, SVG for SVG, PDF for PDF: what entries and sites built from the
         // file expect of it (sizes, variants) stays true.
         let family = |mime: &str| match MediaKind::from_mime(mime) {
@@ -296,8 +298,11 @@ impl MediaApi {
 
 impl MediaApi {
     /// Reads an upload form; bytes stored for a form that is then refused do not stay.
-    async fn receive(&self, form: UploadForm, file_only: bool) -> Result<Received, ApiError> {
-        match receive(&self.state.media, form.0, file_only).await {
+    async fn receive<const TEXTS: bool>(
+        &self,
+        form: UploadForm<TEXTS>,
+    ) -> Result<Received, ApiError> {
+        match receive(&self.state.media, form.0, !TEXTS).await {
             Ok(received) => Ok(received),
             Err(rejected) => {
                 if let Some(sha256) = &rejected.stored {

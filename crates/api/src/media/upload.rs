@@ -16,10 +16,16 @@ use crate::error::{ApiError, ErrorCode};
 use crate::media::MediaLibrary;
 use crate::media::record::{Focal, MediaText};
 
-/// A `multipart/form-data` upload body, read lazily by the route.
-pub struct UploadForm(pub Multipart);
+/// A `multipart/form-data` upload body, read lazily by the route: a file with its texts
+/// and focal point (`TEXTS`), or (replacing a file) the file alone.
+pub struct UploadForm<const TEXTS: bool>(pub Multipart);
 
-impl Payload for UploadForm {
+/// The body of an upload.
+pub type NewFileForm = UploadForm<true>;
+/// The body of a replacement.
+pub type FileOnlyForm = UploadForm<false>;
+
+impl<const TEXTS: bool> Payload for UploadForm<TEXTS> {
     const CONTENT_TYPE: &'static str = "multipart/form-data";
 
     fn check_content_type(content_type: &str) -> bool {
@@ -52,10 +58,9 @@ impl Payload for UploadForm {
             format: Some("binary"),
             ..MetaSchema::new("string")
         }));
-        MetaSchemaRef::Inline(Box::new(MetaSchema {
-            required: vec!["file"],
-            properties: vec![
-                ("file", file),
+        let mut properties = vec![("file", file)];
+        if TEXTS {
+            properties.extend([
                 ("alt", text("Alt text in the default locale.", MAX_ALT)),
                 ("title", text("Title in the default locale.", MAX_TITLE)),
                 (
@@ -66,7 +71,11 @@ impl Payload for UploadForm {
                     "focal_y",
                     fraction("Focal point, fraction of the height from the top (default 0.5)."),
                 ),
-            ],
+            ]);
+        }
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            required: vec!["file"],
+            properties,
             ..MetaSchema::new("object")
         }))
     }
@@ -74,7 +83,7 @@ impl Payload for UploadForm {
 
 /// What poem-openapi's own payloads get from its `impl_apirequest_for_payload` macro: the
 /// body, checked for its content type (415 otherwise), documented as the request.
-impl<'a> ApiExtractor<'a> for UploadForm {
+impl<'a, const TEXTS: bool> ApiExtractor<'a> for UploadForm<TEXTS> {
     const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::RequestObject];
 
     type ParamType = ();
@@ -113,7 +122,7 @@ impl<'a> ApiExtractor<'a> for UploadForm {
     }
 }
 
-impl ParsePayload for UploadForm {
+impl<const TEXTS: bool> ParsePayload for UploadForm<TEXTS> {
     const IS_REQUIRED: bool = true;
 
     async fn from_request(request: &Request, body: &mut RequestBody) -> poem::Result<Self> {

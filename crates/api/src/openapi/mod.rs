@@ -137,6 +137,11 @@ pub fn document(service_spec: &str, state: &AppState) -> Result<Value, serde_jso
         "/assets/{id}/{filename}".into(),
         crate::media::asset_path_item(&state.media),
     );
+    for item in concrete.values_mut() {
+        for operation in operations(item) {
+            close_forms(operation);
+        }
+    }
     document["paths"] = Value::Object(concrete);
     document["info"]["description"] = Value::String(info_description());
     null_in_nullable_enums(&mut document);
@@ -318,6 +323,14 @@ fn add_shared_schemas(document: &mut Value, registry: &TypeRegistry, other_local
 
 fn translation_name(content_type: &ContentType) -> String {
     format!("{}Translation", pascal_case(&content_type.id))
+}
+
+/// A form takes only the parts it names (the upload routes refuse any other).
+fn close_forms(operation: &mut Value) {
+    if let Some(schema) = operation.pointer_mut("/requestBody/content/multipart~1form-data/schema")
+    {
+        schema["additionalProperties"] = json!(false);
+    }
 }
 
 fn operations(item: &mut Value) -> impl Iterator<Item = &mut Value> {
