@@ -253,6 +253,7 @@ async fn presented(
         .store
         .include(content_type, entries, include, audience.version())
         .await?;
+    let mut types = Vec::new();
     for (type_id, entry) in included.entries_mut() {
         let entry_type = state.content_type(type_id)?;
         let mut shown = present(state, &entry_type, std::mem::take(entry), locale).await?;
@@ -260,10 +261,7 @@ async fn presented(
             entry_type.strip_private(&mut shown);
         }
         *entry = shown;
-    }
-    let mut types = Vec::new();
-    for (type_id, _) in included.entries_mut() {
-        types.push(state.content_type(type_id)?);
+        types.push(entry_type);
     }
     let mut pairs: Vec<(&ContentType, &mut Entry)> = types
         .iter()

@@ -4,7 +4,6 @@
 //! `Accept`, so a CDN can never pin one client's format on another.
 
 use std::ops::Range;
-use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -339,7 +338,7 @@ async fn variant(
     let store = library.store.clone();
     let limits = library.settings.limits;
     let (sha, variant_key, media_id) = (sha256.to_owned(), key.to_owned(), id.to_owned());
-    let rendered = library
+    let bytes = library
         .gate
         .run(&format!("{sha256}/{key}"), move || {
             let started = Instant::now();
@@ -347,22 +346,27 @@ async fn variant(
                 runtime.block_on(async { store.get_original(&sha, None).await?.bytes().await })?;
             let rendered = render(&original, kind, &spec, focal, &limits)?;
             drop(original);
-            let bytes = Bytes::from(rendered.bytes.clone());
-            runtime.block_on(store.put_variant(&sha, &variant_key, spec.format(), bytes))?;
+            let (width, height) = (rendered.width, rendered.height);
+            let bytes = Bytes::from(rendered.bytes);
+            runtime.block_on(store.put_variant(
+                &sha,
+                &variant_key,
+                spec.format(),
+                bytes.clone(),
+            ))?;
             tracing::info!(
                 media = %media_id,
                 variant = %variant_key,
-                width = rendered.width,
-                height = rendered.height,
-                bytes = rendered.bytes.len(),
+                width,
+                height,
+                bytes = bytes.len(),
                 ms = started.elapsed().as_millis() as u64,
                 "variant rendered"
             );
-            Ok(Arc::new(rendered))
+            Ok(bytes)
         })
         .await
         .map_err(media_error)?;
-    let bytes = Bytes::from(rendered.bytes.clone());
     library.cache.keep(&memory_key, bytes.clone());
     Ok(Source::Memory(bytes))
 }

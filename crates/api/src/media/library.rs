@@ -56,14 +56,12 @@ pub struct MediaSettings {
     pub cache_bytes: u64,
 }
 
-/// A rendered variant as the gate hands it to every request that waited for it.
-pub type RenderedVariant = std::sync::Arc<civitas_media::Rendered>;
-
 /// The running media library.
 pub struct MediaLibrary {
     pub settings: MediaSettings,
     pub store: MediaStore,
-    pub gate: RenderGate<RenderedVariant>,
+    /// Hands one render's encoded bytes to every request that waited for it.
+    pub gate: RenderGate<bytes::Bytes>,
     pub signer: Option<UrlSigner>,
     pub cache: AssetCache,
 }

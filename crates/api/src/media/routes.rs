@@ -18,7 +18,7 @@ use crate::error::{ApiError, ErrorCode, ErrorDetail};
 use crate::media::create::{create_record, drop_unused_bytes, file_fields};
 use crate::media::record::{Focal, Media, media};
 use crate::media::upload::{
-    FileOnlyForm, MAX_ALT, MAX_TITLE, NewFileForm, Received, UploadForm, receive,
+    FileOnlyForm, MAX_ALT, MAX_TITLE, NewFileForm, Received, UploadForm, check_length, receive,
 };
 use crate::params::{allow_only, page_size};
 use crate::public::ApiTags;
@@ -394,17 +394,6 @@ fn text(record: &MediaRecord, key: &str) -> String {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned()
-}
-
-fn check_length(field: &str, text: &str, max: usize) -> Result<(), ApiError> {
-    if text.chars().count() > max {
-        return Err(ApiError::invalid_field(
-            field,
-            "too_long",
-            format!("must be at most {max} characters"),
-        ));
-    }
-    Ok(())
 }
 
 /// Own-entries access (the author role) may change only files its holder uploaded.

@@ -246,14 +246,20 @@ async fn read_text(field: poem::web::Field, name: &str) -> Result<String, ApiErr
 }
 
 fn bounded(value: String, name: &str, max: usize) -> Result<String, ApiError> {
-    if value.chars().count() > max {
+    check_length(name, &value, max)?;
+    Ok(value)
+}
+
+/// An alt text or title within its length (counted in characters).
+pub fn check_length(field: &str, text: &str, max: usize) -> Result<(), ApiError> {
+    if text.chars().count() > max {
         return Err(ApiError::invalid_field(
-            name,
+            field,
             "too_long",
             format!("must be at most {max} characters"),
         ));
     }
-    Ok(value)
+    Ok(())
 }
 
 fn fraction(value: &str, name: &str) -> Result<f64, ApiError> {
