@@ -97,11 +97,11 @@ fn new_id() -> String {
     ulid::Ulid::new().to_string()
 }
 
-fn rid(table: &str, id: &str) -> RecordId {
+pub(crate) fn rid(table: &str, id: &str) -> RecordId {
     RecordId::new(table, id)
 }
 
-fn rows_into<T: DeserializeOwned>(rows: Vec<Value>) -> Result<Vec<T>, StoreError> {
+pub(crate) fn rows_into<T: DeserializeOwned>(rows: Vec<Value>) -> Result<Vec<T>, StoreError> {
     rows.into_iter()
         .map(|row| {
             serde_json::from_value(from_db(row)).map_err(|e| StoreError::Corrupt(e.to_string()))
@@ -109,7 +109,12 @@ fn rows_into<T: DeserializeOwned>(rows: Vec<Value>) -> Result<Vec<T>, StoreError
         .collect()
 }
 
-fn first<T: DeserializeOwned>(rows: Vec<Value>) -> Result<Option<T>, StoreError> {
+/// The first row, if any; an `UPDATE` of a record that does not exist answers NONE.
+pub(crate) fn first<T: DeserializeOwned>(rows: Vec<Value>) -> Result<Option<T>, StoreError> {
+    let rows = rows
+        .into_iter()
+        .filter(|row| !matches!(row, Value::None | Value::Null))
+        .collect();
     Ok(rows_into(rows)?.into_iter().next())
 }
 
@@ -122,7 +127,7 @@ fn write_error(error: surrealdb::Error) -> StoreError {
 }
 
 impl Store {
-    async fn select<T: DeserializeOwned>(
+    pub(crate) async fn select<T: DeserializeOwned>(
         &self,
         sql: &str,
         values: Object,
@@ -131,7 +136,7 @@ impl Store {
         rows_into(rows)
     }
 
-    async fn by_id<T: DeserializeOwned>(
+    pub(crate) async fn by_id<T: DeserializeOwned>(
         &self,
         table: &str,
         id: &str,
@@ -250,19 +255,28 @@ impl Store {
 
     /// Deletes a user and ends their sessions. Entries keep naming them as author.
     pub async fn delete_user(&self, id: &str, actor: &Actor) -> Result<(), StoreError> {
+        let event = AuditEvent::new("user.delete", Some(id));
+        self.delete_with_dependents(USER_TABLE, id, (SESSION_TABLE, "user"), event, actor)
+            .await
+    }
+
+    /// Deletes a record and, in the same audited transaction, the records whose
+    /// `dependents.1` field names it in table `dependents.0`.
+    pub(crate) async fn delete_with_dependents(
+        &self,
+        table: &str,
+        id: &str,
+        (dependent_table, owner_field): (&str, &str),
+        event: AuditEvent<'_>,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         let mut values = Object::new();
-        values.insert("rid", rid(USER_TABLE, id));
-        values.insert("user", id.to_owned());
-        let statements =
-            format!("DELETE $rid RETURN BEFORE; DELETE {SESSION_TABLE} WHERE user = $user");
-        let rows = self
-            .audited(
-                &statements,
-                values,
-                AuditEvent::new("user.delete", Some(id)),
-                actor,
-            )
-            .await?;
+        values.insert("rid", rid(table, id));
+        values.insert("owner", id.to_owned());
+        let statements = format!(
+            "DELETE $rid RETURN BEFORE; DELETE {dependent_table} WHERE {owner_field} = $owner"
+        );
+        let rows = self.audited(&statements, values, event, actor).await?;
         if rows.is_empty() {
             Err(StoreError::NotFound)
         } else {

@@ -10,6 +10,7 @@ use surrealdb::types::{Object, RecordId, Value};
 use crate::convert::{from_db, time_to_db};
 use crate::entries::Store;
 use crate::error::StoreError;
+use crate::events::change_for;
 use crate::retry::{is_conflict, with_retries};
 
 pub(crate) const AUDIT_TABLE: &str = "sys_audit";
@@ -133,7 +134,9 @@ pub struct AuditPage {
 /// A failure inside a `BEGIN ... COMMIT` block marks every statement of the block as
 /// "not executed"; the statement that really failed says why. A write conflict wins
 /// over everything else, since it means the whole block may simply be run again.
-fn cause(errors: std::collections::HashMap<usize, surrealdb::Error>) -> surrealdb::Error {
+pub(crate) fn cause(
+    errors: std::collections::HashMap<usize, surrealdb::Error>,
+) -> surrealdb::Error {
     let mut errors: Vec<(usize, surrealdb::Error)> = errors.into_iter().collect();
     errors.sort_by_key(|(index, _)| *index);
     let position = errors
@@ -152,6 +155,7 @@ fn cause(errors: std::collections::HashMap<usize, surrealdb::Error>) -> surreald
 impl Store {
     /// Runs write statements and records the write in the audit log, in one transaction
     /// (retried when it loses a write conflict); returns the rows of the first statement.
+    /// A content change also appends its event to the change log in that transaction.
     pub(crate) async fn audited(
         &self,
         statements: &str,
@@ -159,35 +163,55 @@ impl Store {
         event: AuditEvent<'_>,
         actor: &Actor,
     ) -> Result<Vec<Value>, surrealdb::Error> {
-        let sql = format!(
-            "BEGIN; {statements}; CREATE {AUDIT_TABLE} CONTENT $audit RETURN NONE; COMMIT;"
-        );
-        with_retries(|| async {
-            let mut response = self
+        let change = change_for(event, actor, self.node());
+        let (sql, first) = match &change {
+            Some((change, _)) => (
+                format!(
+                    "BEGIN; {}; {statements}; {}; CREATE {AUDIT_TABLE} CONTENT $audit RETURN NONE; COMMIT;",
+                    change.before, change.after
+                ),
+                2,
+            ),
+            None => (
+                format!(
+                    "BEGIN; {statements}; CREATE {AUDIT_TABLE} CONTENT $audit RETURN NONE; COMMIT;"
+                ),
+                1,
+            ),
+        };
+        let change_values = change.map(|(_, values)| values);
+        // Changes take turns within this process: they all increment the log's counter,
+        // so running them at once would only make all but one retry.
+        let _turn = match change_values {
+            Some(_) => Some(self.change_turn.lock().await),
+            None => None,
+        };
+        let rows = with_retries(|| async {
+            let mut query = self
                 .query(sql.as_str())
                 .bind(values.clone())
-                .bind(("audit", audit_row(event, actor)))
-                .await?;
+                .bind(("audit", audit_row(event, actor)));
+            if let Some(change) = &change_values {
+                query = query.bind(("change", change.clone()));
+            }
+            let mut response = query.await?;
             let errors = response.take_errors();
             if !errors.is_empty() {
                 return Err(cause(errors));
             }
-            // Result 0 is the `BEGIN`.
-            response.take(1)
-        })
-        .await
-    }
-
-    /// Records something that changes no content, such as a failed login.
-    pub async fn record(&self, event: AuditEvent<'_>, actor: &Actor) -> Result<(), StoreError> {
-        let sql = format!("CREATE {AUDIT_TABLE} CONTENT $audit RETURN NONE");
-        with_retries(|| async {
-            self.query(sql.as_str())
-                .bind(("audit", audit_row(event, actor)))
-                .await?
-                .check()
+            response.take(first)
         })
         .await?;
+        if change_values.is_some() {
+            self.change_signal.notify_waiters();
+        }
+        Ok(rows)
+    }
+
+    /// Records something that writes nothing else: a failed login, or (appending its
+    /// event) a plugin reload.
+    pub async fn record(&self, event: AuditEvent<'_>, actor: &Actor) -> Result<(), StoreError> {
+        self.audited("NONE", Object::new(), event, actor).await?;
         Ok(())
     }
 

@@ -13,7 +13,8 @@ use surrealdb::engine::any::Any;
 use surrealdb::types::{Object, RecordId, Value};
 
 use crate::audit::{Actor, AuditEvent};
-use crate::connect::{StorageSettings, connect};
+use crate::availability::{Availability, TimedQuery};
+use crate::connect::{StorageSettings, connect_patiently};
 use crate::convert::{datetime_to_db, field_to_db, from_db, object_from_db, time_to_db};
 use crate::counts::CountCache;
 use crate::error::{StoreError, unique_violation};
@@ -80,6 +81,10 @@ pub fn is_entry_id(key: &str) -> bool {
 /// slug made unique by the entry id.
 const SLUG_ATTEMPTS: u32 = 50;
 
+fn new_node_id() -> Arc<str> {
+    Arc::from(format!("node_{}", ulid::Ulid::new()).as_str())
+}
+
 /// The content store: a database handle plus the types it holds. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -88,6 +93,17 @@ pub struct Store {
     pub(crate) counts: Arc<CountCache>,
     pub(crate) generations: Arc<Generations>,
     pub(crate) text: Arc<LocalText>,
+    /// Changes committed by this store wake whoever follows the change log.
+    pub(crate) change_signal: Arc<tokio::sync::Notify>,
+    /// Changes made through this store take turns (see `audited`).
+    pub(crate) change_turn: Arc<tokio::sync::Mutex<()>>,
+    /// Names this store (this server) in the events it writes and the leases it takes.
+    node: Arc<str>,
+    /// Whether the database answers; shared by every store on this connection.
+    availability: Arc<Availability>,
+    /// How long one statement may take: `storage.timeout` on a remote server, none on
+    /// embedded storage (which cannot go away).
+    query_timeout: Option<std::time::Duration>,
 }
 
 impl Store {
@@ -96,21 +112,69 @@ impl Store {
         settings: &StorageSettings,
         registry: Arc<TypeRegistry>,
     ) -> Result<Store, surrealdb::Error> {
-        let db = connect(settings).await?;
-        schema::apply(&db, &registry, settings.keep_revisions).await?;
+        let db = connect_patiently(settings).await?;
+        schema::apply_alongside_others(&db, &registry, settings.keep_revisions).await?;
         Ok(Store {
             db,
             generations: Arc::new(Generations::new(&registry)),
             registry,
             counts: Arc::default(),
             text: Arc::new(LocalText::new(settings)),
+            change_signal: Arc::default(),
+            change_turn: Arc::default(),
+            node: new_node_id(),
+            availability: Arc::default(),
+            query_timeout: settings.is_remote().then_some(settings.timeout),
         })
     }
 
+    /// Another store on the same database connection with caches and change turns of its
+    /// own, as a second server on the same database would have: for trying several nodes
+    /// in one process. It keeps no local full-text index (another node's writes reach it
+    /// only through the change log).
+    pub fn sibling(&self) -> Store {
+        Store {
+            db: self.db.clone(),
+            registry: self.registry.clone(),
+            counts: Arc::default(),
+            generations: Arc::new(Generations::new(&self.registry)),
+            text: Arc::default(),
+            change_signal: Arc::default(),
+            change_turn: Arc::default(),
+            node: new_node_id(),
+            availability: self.availability.clone(),
+            query_timeout: self.query_timeout,
+        }
+    }
+
+    /// This server's name among the nodes on the database: new at every start.
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
     /// Every statement goes through here, so each request's round trips are counted.
-    pub(crate) fn query(&self, sql: impl Into<String>) -> surrealdb::method::Query<'_, Any> {
+    pub(crate) fn query(&self, sql: impl Into<String>) -> TimedQuery<'_> {
         record_query();
-        self.db.query(sql.into())
+        TimedQuery::new(
+            self.db.query(sql.into()),
+            self.query_timeout,
+            self.availability.clone(),
+        )
+    }
+
+    /// Whether the last statement sent found the database unreachable (and no probe has
+    /// reached it since): requests are then refused at once rather than each waiting.
+    pub fn is_unavailable(&self) -> bool {
+        self.availability.is_down()
+    }
+
+    /// Asks the database for a trivial answer within `limit`; the outcome marks it
+    /// available or not.
+    pub async fn probe(&self, limit: std::time::Duration) -> Result<(), StoreError> {
+        let mut query = self.query("RETURN 1");
+        query.limit = Some(query.limit.map_or(limit, |own| own.min(limit)));
+        query.await?.check()?;
+        Ok(())
     }
 
     /// Whether every type in `reads` is unchanged since it was read: what was computed

@@ -83,6 +83,13 @@ impl Generations {
         }
     }
 
+    /// Marks every type changed.
+    pub(crate) fn bump_all(&self) {
+        for generation in self.by_type.values() {
+            generation.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
     /// Whether every type read is still at the generation it was read at.
     pub(crate) fn is_current(&self, reads: &ReadSet) -> bool {
         reads.0.iter().all(|(type_id, seen)| {

@@ -184,34 +184,19 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use chrono::TimeDelta;
+    use civitas_core::WriteMode;
     use civitas_core::validate::validate;
-    use civitas_core::{TypeRegistry, WriteMode};
     use serde_json::json;
 
     use super::*;
-    use crate::{AuditQuery, StorageSettings, Version};
-
-    async fn store() -> Store {
-        let settings = StorageSettings {
-            url: "mem://".into(),
-            namespace: "test".into(),
-            database: "test".into(),
-            username: None,
-            password: None,
-            keep_revisions: 0,
-            text_index: false,
-        };
-        let registry = Arc::new(TypeRegistry::builtin().expect("built-in types"));
-        Store::open(&settings, registry).await.expect("store opens")
-    }
+    use crate::testing::{memory_store, runtime};
+    use crate::{AuditQuery, Version};
 
     /// Eight claimers race for one due entry, as several servers on one database would:
     /// the database lets exactly one of them publish it.
     async fn race() {
-        let store = store().await;
+        let store = memory_store().await;
         let post = store.registry().get("post").cloned().expect("post type");
         let input = json!({"title": "On time", "body": "Scheduled."});
         let document =
@@ -268,12 +253,6 @@ mod tests {
 
     #[test]
     fn a_due_entry_is_published_exactly_once_however_many_claim_it() {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(4)
-            .thread_stack_size(10 * 1024 * 1024)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(race());
+        runtime().block_on(race());
     }
 }
