@@ -32,6 +32,11 @@ pub enum ApiTags {
     /// The media library: uploading and managing files (`preview` to read, `write` to
     /// change). The files themselves are served at `/assets/{id}/{filename}`.
     Media,
+    /// The change log, live: Server-Sent Events of every content change.
+    Events,
+    /// Webhooks: signed HTTP calls to other systems on every content change, with
+    /// retries and a delivery log. The `admin` capability only.
+    Webhooks,
 }
 
 pub struct PublicApi {
@@ -50,14 +55,6 @@ pub fn public_type(content_type: &ContentType) -> Value {
 #[allow(clippy::too_many_arguments)]
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Public")]
 impl PublicApi {
-    /// Liveness check
-    ///
-    /// Answers `{"status": "ok"}` while the server runs; for load balancers and probes.
-    #[oai(path = "/health", method = "get", operation_id = "health")]
-    async fn health(&self) -> Json<Value> {
-        Json(json!({ "status": "ok" }))
-    }
-
     /// List content types
     ///
     /// Every content type the server serves, built-in and plugin-provided alike, with

@@ -14,6 +14,10 @@ pub async fn run(state: SharedState, interval: Duration) {
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
+        if state.store.is_unavailable() {
+            // Until the storage watch sees the database again (health.rs).
+            continue;
+        }
         if let Err(error) = run_due(&state).await {
             tracing::error!(%error, "scheduler: cannot read the schedule");
         }

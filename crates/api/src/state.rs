@@ -39,6 +39,8 @@ pub struct AppState {
     pub auth: Auth,
     pub cache: ResponseCache,
     pub media: crate::media::MediaLibrary,
+    pub events: crate::events::EventHub,
+    pub webhooks: crate::webhooks::Webhooks,
 }
 
 pub type SharedState = Arc<AppState>;

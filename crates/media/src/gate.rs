@@ -188,6 +188,10 @@ mod tests {
                 .await
             })
         };
+        // "b" must find "a" holding the only slot, or it would run first and never wait.
+        while gate.permits.available_permits() > 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         let queued = {
             let gate = Arc::clone(&gate);
             tokio::spawn(async move { gate.run("b", || Ok(2u32)).await })

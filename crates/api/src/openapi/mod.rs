@@ -7,6 +7,7 @@
 mod accounts;
 mod parameters;
 mod responses;
+mod webhooks;
 
 use std::collections::BTreeSet;
 
@@ -93,6 +94,7 @@ pub fn document(service_spec: &str, state: &AppState) -> Result<Value, serde_jso
     if let Some(schemas) = document["components"]["schemas"].as_object_mut() {
         mark_nullable(schemas);
         accounts::describe(schemas, state);
+        webhooks::describe(schemas, state);
         crate::media::describe_inputs(schemas, &state.settings.locales);
     }
     let locales = &state.settings.locales;
