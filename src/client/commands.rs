@@ -8,11 +8,13 @@ use reqwest::Method;
 use serde_json::{Map, Value, json};
 
 use crate::client::credentials::{self, Saved};
+use crate::client::events::{self, EventsArgs};
 use crate::client::files;
-use crate::client::http::{Api, ClientError, encode};
+use crate::client::http::{Api, ClientError, encode, with_query};
 use crate::client::media::{self, MediaCommand};
-use crate::client::output::{cell, pretty, table};
+use crate::client::output::{cell, pretty, print_list, table};
 use crate::client::transfer;
+use crate::client::webhooks::{self, WebhookCommand};
 
 #[derive(Subcommand)]
 pub enum ClientCommand {
@@ -182,6 +184,27 @@ pub enum ClientCommand {
         #[command(subcommand)]
         command: MediaCommand,
     },
+    /// Manage webhooks: create, list, show, enable, disable, delete, test, see and
+    /// redeliver their deliveries, rotate their secret, replay events
+    ///
+    /// Examples: civitas webhooks create https://example.org/rebuild --type entry.published
+    ///           civitas webhooks deliveries 01JD8Z6K3V2X5Q7R9T1W3Y5A7C
+    ///           civitas webhooks test 01JD8Z6K3V2X5Q7R9T1W3Y5A7C
+    #[command(verbatim_doc_comment)]
+    Webhooks {
+        #[command(subcommand)]
+        command: WebhookCommand,
+    },
+    /// Print the change log's events, one line each (`--json`: one JSON object a line)
+    ///
+    /// Without --since, follows live events; with --since SEQ, prints the kept events
+    /// after SEQ and exits once caught up, unless --follow.
+    ///
+    /// Examples: civitas events --type entry.published --content-type post
+    ///           civitas events --since 0 --json > changes.jsonl
+    ///           civitas events --follow --since 1200
+    #[command(verbatim_doc_comment)]
+    Events(EventsArgs),
     /// Write the whole site (types, every entry in every status and locale, and the media
     /// library with its files) under DIR, one file per entry.
     ///
@@ -327,44 +350,30 @@ async fn list(
     query: Vec<String>,
     json_output: bool,
 ) -> Result<(), ClientError> {
-    let mut path = format!("/api/v1/admin/content/{}", encode(type_id));
-    if !query.is_empty() {
-        path = format!("{path}?{}", query.join("&"));
-    }
-    let body = api.get(&path).await?;
-    if json_output {
-        println!("{}", pretty(&body));
-        return Ok(());
-    }
-    let rows: Vec<Vec<String>> = body["data"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| {
-            let title = e
-                .get("title")
-                .or_else(|| e.get("name"))
-                .unwrap_or(&Value::Null);
-            [&e["id"], &e["slug"], &e["status"], title, &e["updated_at"]]
-                .into_iter()
-                .map(cell)
-                .collect()
-        })
-        .collect();
-    println!(
-        "{}",
-        table(&["id", "slug", "status", "title", "updated"], &rows)
+    let path = with_query(
+        &format!("/api/v1/admin/content/{}", encode(type_id)),
+        &query,
     );
-    let meta = &body["meta"];
-    eprintln!(
-        "{} of {} entries{}",
-        rows.len(),
-        cell(&meta["total"]),
-        meta["page"]["next"]
+    let body = api.get(&path).await?;
+    let headers = ["id", "slug", "status", "title", "updated"];
+    let shown = print_list(&body, json_output, &headers, |e| {
+        let title = e
+            .get("title")
+            .or_else(|| e.get("name"))
+            .unwrap_or(&Value::Null);
+        [&e["id"], &e["slug"], &e["status"], title, &e["updated_at"]]
+            .into_iter()
+            .map(cell)
+            .collect()
+    });
+    if let Some(count) = shown {
+        let meta = &body["meta"];
+        let next = meta["page"]["next"]
             .as_str()
             .map(|next| format!("; next page: --after {next}"))
-            .unwrap_or_default()
-    );
+            .unwrap_or_default();
+        eprintln!("{count} of {} entries{next}", cell(&meta["total"]));
+    }
     Ok(())
 }
 
@@ -659,6 +668,13 @@ pub async fn run(command: ClientCommand, json_output: bool) -> Result<(), Client
             }
         }
         ClientCommand::Media { command } => media::run(&connect()?, command, json_output).await?,
+        ClientCommand::Webhooks { command } => {
+            webhooks::run(&connect()?, command, json_output).await?
+        }
+        ClientCommand::Events(args) => {
+            let (url, token) = credentials::connection()?;
+            events::run(&url, token, args, json_output).await?
+        }
         ClientCommand::Export { dir } => {
             println!("{}", transfer::export(&connect()?, &dir).await?);
         }

@@ -203,7 +203,8 @@ async fn read_reply(response: Response) -> Result<Reply, ClientError> {
     Ok(Reply { body, etag })
 }
 
-fn server_error(status: u16, body: &Value) -> ClientError {
+/// The error in an error answer's body (`{"error": {code, message, details}}`).
+pub fn server_error(status: u16, body: &Value) -> ClientError {
     let error = &body["error"];
     let text = |d: &Value, key: &str| d[key].as_str().unwrap_or_default().to_owned();
     let details = error["details"]
@@ -236,4 +237,12 @@ pub fn encode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// `path` with `parameters` (already encoded `name=value` pairs) as its query string.
+pub fn with_query(path: &str, parameters: &[String]) -> String {
+    match parameters.is_empty() {
+        true => path.to_owned(),
+        false => format!("{path}?{}", parameters.join("&")),
+    }
 }

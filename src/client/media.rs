@@ -8,7 +8,7 @@ use clap::Subcommand;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::client::http::{Api, ClientError, encode};
+use crate::client::http::{Api, ClientError, encode, with_query};
 use crate::client::multipart;
 use crate::client::output::{cell, human_size, pretty, table};
 use crate::client::progress;
@@ -116,10 +116,7 @@ pub async fn upload(
 
 /// One page of the library: its records and the cursor of the next page.
 async fn page(api: &Api, query: &[String]) -> Result<(Vec<Value>, Option<String>), ClientError> {
-    let path = match query.is_empty() {
-        true => LIBRARY.to_owned(),
-        false => format!("{LIBRARY}?{}", query.join("&")),
-    };
+    let path = with_query(LIBRARY, query);
     let body = api.get(&path).await?;
     let records = body["data"].as_array().cloned().unwrap_or_default();
     Ok((records, body["meta"]["next"].as_str().map(str::to_owned)))

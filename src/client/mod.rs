@@ -4,6 +4,7 @@
 
 mod commands;
 mod credentials;
+mod events;
 mod files;
 mod http;
 mod media;
@@ -18,6 +19,7 @@ mod preflight;
 mod progress;
 mod sha256;
 mod transfer;
+mod webhooks;
 
 pub use commands::{ClientCommand, run};
 pub use http::ClientError;

@@ -33,6 +33,29 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out.join("\n")
 }
 
+/// Prints a list answer: with `--json` the whole body, otherwise its `data` as a table,
+/// a row per item. Returns how many rows the table showed, for the caller's summary
+/// line, or `None` when JSON was printed.
+pub fn print_list(
+    body: &Value,
+    json_output: bool,
+    headers: &[&str],
+    row: impl Fn(&Value) -> Vec<String>,
+) -> Option<usize> {
+    if json_output {
+        println!("{}", pretty(body));
+        return None;
+    }
+    let rows: Vec<Vec<String>> = body["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(row)
+        .collect();
+    println!("{}", table(headers, &rows));
+    Some(rows.len())
+}
+
 pub fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
