@@ -1,11 +1,14 @@
-//! Opening the database named by `storage.url`.
+//! Opening the database named by `storage.url`: at once for embedded storage; for a
+//! SurrealDB server, retrying with backoff while it is not there yet.
+
+use std::time::{Duration, Instant};
 
 use surrealdb::Surreal;
 use surrealdb::engine::any::{self, Any};
 use surrealdb::opt::auth::Root;
 
-/// Where the data lives and how to reach it.
-#[derive(Debug, Clone)]
+/// Where the data lives and how to reach it. Its `Debug` leaves the password out.
+#[derive(Clone)]
 pub struct StorageSettings {
     /// `surrealkv://PATH`, `mem://` or `ws://HOST:PORT`.
     pub url: String,
@@ -19,6 +22,69 @@ pub struct StorageSettings {
     /// Whether public relevance searches may use a local in-memory index (embedded
     /// storage only).
     pub text_index: bool,
+    /// How long a statement to a server may take before the request gets a 503.
+    pub timeout: Duration,
+    /// How long the first connection to a server is retried at start.
+    pub connect_timeout: Duration,
+}
+
+impl StorageSettings {
+    /// A SurrealDB server (`ws://`, `wss://`), as opposed to an engine in this process.
+    pub fn is_remote(&self) -> bool {
+        self.url.starts_with("ws://") || self.url.starts_with("wss://")
+    }
+}
+
+impl std::fmt::Debug for StorageSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StorageSettings")
+            .field("url", &self.url)
+            .field("namespace", &self.namespace)
+            .field("database", &self.database)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "(hidden)"))
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The longest wait between two attempts to reach a server at start.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// Connects like `connect`; a server that cannot be reached yet (still starting, or
+/// restarting) is tried again, with waits doubling from 100 ms to 5 s, until
+/// `connect_timeout` has passed. Refused credentials and embedded engines fail at once.
+pub async fn connect_patiently(
+    settings: &StorageSettings,
+) -> Result<Surreal<Any>, surrealdb::Error> {
+    let started = Instant::now();
+    let mut wait = Duration::from_millis(100);
+    let mut attempt = 1;
+    loop {
+        let attempt_outcome = tokio::time::timeout(settings.timeout, connect(settings))
+            .await
+            .unwrap_or_else(|_| {
+                Err(surrealdb::Error::connection(
+                    format!("no answer within {:?}", settings.timeout),
+                    None,
+                ))
+            });
+        match attempt_outcome {
+            Ok(db) => return Ok(db),
+            Err(error)
+                if settings.is_remote()
+                    && error.is_connection()
+                    && started.elapsed() + wait < settings.connect_timeout =>
+            {
+                tracing::warn!(url = %settings.url, attempt, %error, retry_in_ms = wait.as_millis() as u64, "storage not reachable yet");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(MAX_BACKOFF);
+                attempt += 1;
+            }
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 /// Connects, signs in when credentials are given, and selects the namespace and database.

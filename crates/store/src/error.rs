@@ -21,6 +21,10 @@ pub enum StoreError {
     /// The write kept meeting concurrent writes to the same data, past every retry.
     #[error("the write kept conflicting with concurrent writes")]
     WriteConflict,
+    /// The database server cannot be reached, or did not answer within
+    /// `storage.timeout` (a write under way then may or may not have been committed).
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error("database error: {0}")]
     Database(surrealdb::Error),
 }
@@ -29,6 +33,8 @@ impl From<surrealdb::Error> for StoreError {
     fn from(error: surrealdb::Error) -> StoreError {
         if crate::retry::is_conflict(&error) {
             StoreError::WriteConflict
+        } else if error.is_connection() {
+            StoreError::Unavailable(error.message().to_owned())
         } else {
             StoreError::Database(error)
         }

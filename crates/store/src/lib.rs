@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod availability;
 mod compile;
 mod connect;
 mod convert;
@@ -16,6 +17,7 @@ mod descending;
 mod editing;
 mod entries;
 mod error;
+mod events;
 mod freshness;
 mod include;
 mod list;
@@ -29,7 +31,12 @@ mod revisions;
 mod scheduling;
 mod schema;
 mod search;
+#[cfg(test)]
+mod testing;
 mod text_index;
+mod throttle;
+mod tickets;
+mod webhooks;
 
 pub use accounts::{ApiToken, CredentialTable, NewToken, NewUser, Session, User, UserChanges};
 pub use audit::{Actor, AuditEvent, AuditPage, AuditQuery};
@@ -37,6 +44,7 @@ pub use connect::{StorageSettings, connect, wait_until_closed};
 pub use editing::Edit;
 pub use entries::{Entry, StatusFilter, Store, Version, is_entry_id};
 pub use error::StoreError;
+pub use events::{ChangeEvent, EVENT_TYPES};
 pub use freshness::{ReadSet, track_reads};
 pub use include::Included;
 pub use list::ListPage;
@@ -48,3 +56,5 @@ pub use retry::conflicts_retried;
 pub use revisions::Revision;
 pub use scheduling::{Due, ScheduledAction};
 pub use search::SearchHit;
+pub use throttle::Allowance;
+pub use webhooks::{Delivery, Lease, NewDelivery, NewWebhook, Webhook, WebhookChanges};

@@ -26,7 +26,8 @@ const FULLTEXT_PREFIX: &str = "ft_";
 const ANALYZER: &str = "civitas_text";
 const DEFINE_ANALYZER: &str = "DEFINE ANALYZER IF NOT EXISTS civitas_text TOKENIZERS blank,class FILTERS lowercase,ascii,snowball(english);";
 
-/// Accounts, credentials, the audit log, revisions and slug history. Content type ids may not start with `sys_`,
+/// Accounts, credentials, the audit log, revisions, slug history, media, the change log and
+/// webhooks. Content type ids may not start with `sys_`,
 /// so these names cannot clash with a type's table.
 const SYSTEM_TABLES: &str = "
 DEFINE TABLE IF NOT EXISTS sys_user SCHEMALESS;
@@ -43,6 +44,16 @@ DEFINE TABLE IF NOT EXISTS sys_slug SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS ix_slug ON sys_slug FIELDS type_id, slug;
 DEFINE TABLE IF NOT EXISTS sys_media SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS ix_sha ON sys_media FIELDS sha256;
+DEFINE TABLE IF NOT EXISTS sys_counter SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS sys_event SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS uq_seq ON sys_event FIELDS seq UNIQUE;
+DEFINE INDEX IF NOT EXISTS ix_at ON sys_event FIELDS at;
+DEFINE TABLE IF NOT EXISTS sys_ticket SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS sys_throttle SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS sys_webhook SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS sys_webhook_delivery SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS ix_webhook ON sys_webhook_delivery FIELDS webhook, at;
+DEFINE INDEX IF NOT EXISTS ix_at ON sys_webhook_delivery FIELDS at;
 ";
 
 /// Quotes an identifier from the schema (already restricted to `[a-z0-9_]`), so names
@@ -223,6 +234,46 @@ fn is_ours(index: &str) -> bool {
 }
 
 /// Brings the database in line with the content types. Safe to run at every start.
+/// How often a node retries its schema when other nodes apply theirs at the same moment.
+const APPLY_ATTEMPTS: u32 = 10;
+
+/// `apply`, retried while it collides with other nodes starting on the same database at
+/// the same moment: their definitions write the same catalogue records, so all but one
+/// transaction fail, and the statements are idempotent, so running them again is safe.
+pub(crate) async fn apply_alongside_others(
+    db: &Surreal<Any>,
+    registry: &TypeRegistry,
+    keep_revisions: u64,
+) -> Result<(), surrealdb::Error> {
+    let mut attempt = 1;
+    loop {
+        match apply(db, registry, keep_revisions).await {
+            Err(error) if attempt < APPLY_ATTEMPTS && collided(&error) => {
+                tracing::info!(attempt, %error, "schema: another node is applying its schema; trying again");
+                let wait = 50 * u64::from(attempt) + rand_jitter();
+                tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// Whether a schema transaction failed because a concurrent one won.
+fn collided(error: &surrealdb::Error) -> bool {
+    crate::retry::is_conflict(error) || error.message().contains("failed transaction")
+}
+
+/// Up to 50 ms, so that colliding nodes do not collide again in step.
+fn rand_jitter() -> u64 {
+    u64::from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.subsec_nanos())
+            % 50,
+    )
+}
+
 pub(crate) async fn apply(
     db: &Surreal<Any>,
     registry: &TypeRegistry,
