@@ -12,8 +12,8 @@ use serde::{Deserialize, Deserializer};
 /// Every setting, with its default and a comment; also the documentation.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
-const SECTIONS: [&str; 8] = [
-    "server", "storage", "limits", "api", "auth", "plugins", "media", "log",
+const SECTIONS: [&str; 10] = [
+    "server", "storage", "limits", "api", "auth", "plugins", "media", "events", "webhooks", "log",
 ];
 const MIN_TOKEN_LEN: usize = 16;
 
@@ -27,6 +27,8 @@ pub struct Config {
     pub auth: AuthConfig,
     pub plugins: PluginsConfig,
     pub media: crate::media_config::MediaConfig,
+    pub events: crate::events_config::EventsConfig,
+    pub webhooks: crate::events_config::WebhooksConfig,
     pub log: LogConfig,
 }
 
@@ -51,8 +53,11 @@ pub struct StorageConfig {
     pub username: String,
     #[serde(deserialize_with = "text")]
     pub password: String,
+    pub password_file: String,
     pub keep_revisions: u64,
     pub text_index: bool,
+    pub timeout: String,
+    pub connect_timeout: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -145,6 +150,13 @@ pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Err
 #[error("configuration error: {0}")]
 pub struct ConfigError(String);
 
+/// A semantic check's (key, problem), for settings checked at load and converted again later.
+impl From<(&'static str, String)> for ConfigError {
+    fn from((key, problem): (&'static str, String)) -> ConfigError {
+        ConfigError(format!("`{key}`: {problem}"))
+    }
+}
+
 impl ConfigError {
     pub fn new(message: String) -> ConfigError {
         ConfigError(message)
@@ -189,12 +201,6 @@ fn check(config: &Config) -> Result<(), (&'static str, String)> {
         return Err((
             "storage.url",
             format!("must start with surrealkv://, mem://, ws:// or wss://, not `{url}`"),
-        ));
-    }
-    if config.storage.username.is_empty() != config.storage.password.is_empty() {
-        return Err((
-            "storage.password",
-            "and storage.username must be set together".into(),
         ));
     }
     if config.api.max_page_size == 0 {
@@ -245,6 +251,8 @@ fn check(config: &Config) -> Result<(), (&'static str, String)> {
     }
     check_auth(config)?;
     crate::media_config::check(&config.media)?;
+    crate::events_config::event_settings(&config.events)?;
+    crate::events_config::webhooks(&config.webhooks)?;
     check_server(&config.server)?;
     let plugins = &config.plugins;
     if plugins.default_timeout_ms == 0 || plugins.default_timeout_ms > plugins.max_timeout_ms {

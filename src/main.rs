@@ -5,10 +5,13 @@
 mod accounts;
 mod client;
 mod config;
+mod events_config;
 mod generate;
 mod media_config;
 mod seed;
 mod seed_media;
+mod serve;
+mod storage_config;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,7 +25,7 @@ use civitas_api::media::MediaLibrary;
 use civitas_api::{ApiSettings, AppState, CorsPolicy, Locales, ResponseCache, StoreReader};
 use civitas_core::TypeRegistry;
 use civitas_plugin_host::{LoadOutcome, PluginHost, PluginSettings};
-use civitas_store::{StorageSettings, Store};
+use civitas_store::Store;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
@@ -58,6 +61,12 @@ enum Command {
         /// password, printed once.
         #[arg(long)]
         seed: bool,
+        /// Run this many nodes in this one process, on one database, each with its own
+        /// port (the configured one, then the next ones; each a free one with port 0),
+        /// caches, change-log follower and webhook worker: to try several servers on
+        /// one machine without a database server.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+        nodes: u16,
     },
     /// Manage user accounts directly in the configured storage (for the first admin;
     /// afterwards admins use /api/v1/admin/users).
@@ -237,7 +246,7 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             accounts::run(&state, command).await?;
         }
         Command::Client(_) | Command::Completions { .. } => {}
-        Command::Serve { seed } => {
+        Command::Serve { seed, nodes } => {
             let state = open_app(&config).await?;
             if seed {
                 seed::seed(&state).await?;
@@ -248,8 +257,11 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                     "auth.admin_token is set: anyone with it has full admin access; unset it once accounts work again"
                 );
             }
-            let grace = Duration::from_secs(config.server.shutdown_timeout_secs);
-            civitas_api::serve(state, config.server.bind, grace, shutdown_signal()).await?;
+            let mut states = vec![state.clone()];
+            for _ in 1..nodes {
+                states.push(open_app_on(&config, Some(state.store.sibling())).await?);
+            }
+            serve::serve_nodes(&config, states, shutdown_signal()).await?;
         }
     }
     Ok(())
@@ -258,6 +270,14 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
 /// Loads the plugins, builds the set of types (built-in, then each plugin's), opens the
 /// store on it, and gives the plugins read access to the store.
 async fn open_app(config: &Config) -> Result<Arc<AppState>, Box<dyn std::error::Error>> {
+    open_app_on(config, None).await
+}
+
+/// `open_app`, on the database of `store` when given (another node in this process).
+async fn open_app_on(
+    config: &Config,
+    store: Option<Store>,
+) -> Result<Arc<AppState>, Box<dyn std::error::Error>> {
     let plugins = PluginHost::new(plugin_settings(config))?;
     let mut registry = TypeRegistry::builtin()?;
     let reserved: BTreeSet<String> = registry.iter().map(|t| t.id.clone()).collect();
@@ -274,7 +294,10 @@ async fn open_app(config: &Config) -> Result<Arc<AppState>, Box<dyn std::error::
         }
     }
     let roles = configured_roles(config, &registry)?;
-    let store = open_store(config, Arc::new(registry)).await?;
+    let store = match store {
+        Some(store) => store,
+        None => open_store(config, Arc::new(registry)).await?,
+    };
     plugins.set_reader(StoreReader::shared(store.clone()));
     Ok(Arc::new(AppState {
         store,
@@ -283,6 +306,10 @@ async fn open_app(config: &Config) -> Result<Arc<AppState>, Box<dyn std::error::
         auth: Auth::new(auth_settings(config, roles)),
         cache: ResponseCache::new(config.api.cache_max_mib.saturating_mul(1 << 20)),
         media: MediaLibrary::open(media_config::settings(&config.media))?,
+        events: civitas_api::events::EventHub::new(
+            events_config::event_settings(&config.events).map_err(config::ConfigError::from)?,
+        ),
+        webhooks: events_config::webhooks(&config.webhooks).map_err(config::ConfigError::from)?,
     }))
 }
 
@@ -347,18 +374,8 @@ fn plugin_settings(config: &Config) -> PluginSettings {
 async fn open_store(
     config: &Config,
     registry: Arc<TypeRegistry>,
-) -> Result<Store, civitas_store::StoreError> {
-    let storage = &config.storage;
-    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-    let settings = StorageSettings {
-        url: storage.url.clone(),
-        namespace: storage.namespace.clone(),
-        database: storage.database.clone(),
-        username: non_empty(&storage.username),
-        password: non_empty(&storage.password),
-        keep_revisions: storage.keep_revisions,
-        text_index: storage.text_index,
-    };
+) -> Result<Store, Box<dyn std::error::Error>> {
+    let settings = storage_config::settings(&config.storage).map_err(config::ConfigError::from)?;
     tracing::info!(url = %settings.url, "opening storage");
     Ok(Store::open(&settings, registry).await?)
 }

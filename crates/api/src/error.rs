@@ -83,7 +83,11 @@ error_codes! {
     RangeNotSatisfiable = "range_not_satisfiable", RANGE_NOT_SATISFIABLE, "The `Range` lies outside the file; `Content-Range` gives its size.";
     Busy = "busy", SERVICE_UNAVAILABLE, "Too many variants are being rendered; `Retry-After` says when to try again.";
     MediaStoreUnavailable = "media_store_unavailable", SERVICE_UNAVAILABLE, "The media object store (`media.store`) failed to answer; `Retry-After` says when to try again.";
+    WebhookNotFound = "webhook_not_found", NOT_FOUND, "No webhook has this id.";
+    DeliveryNotFound = "delivery_not_found", NOT_FOUND, "The webhook has no delivery attempt with this id (or it is older than `webhooks.delivery_retention`).";
+    InvalidTicket = "invalid_ticket", UNAUTHORIZED, "The stream `ticket` is unknown, used already or expired; get a new one from `POST /api/v1/events/ticket`.";
     PluginUnavailable = "plugin_unavailable", SERVICE_UNAVAILABLE, "The plugin behind this type is disabled after repeated faults, until an admin reloads it.";
+    StorageUnavailable = "storage_unavailable", SERVICE_UNAVAILABLE, "The database server cannot be reached or did not answer within `storage.timeout`; `Retry-After` says when to try again. A write under way may or may not have been saved: read before repeating it.";
 }
 
 /// The error body: `{"error": {"code", "message", "details"}}`.
@@ -133,6 +137,10 @@ impl From<FieldError> for ErrorDetail {
     }
 }
 
+/// The `Retry-After` of a `storage_unavailable` answer: about how often a node that lost
+/// its database checks whether it is back.
+const STORAGE_RETRY_SECS: u64 = 2;
+
 /// An error answer from any route.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
@@ -160,6 +168,17 @@ impl ApiError {
             ..ApiError::new(
                 ErrorCode::RateLimited,
                 format!("too many login attempts; try again in {wait_secs} seconds"),
+            )
+        }
+    }
+
+    /// The database is out of reach; the node reconnects by itself.
+    pub fn storage_unavailable() -> ApiError {
+        ApiError {
+            retry_after: Some(STORAGE_RETRY_SECS),
+            ..ApiError::new(
+                ErrorCode::StorageUnavailable,
+                "the database is unavailable; try again shortly",
             )
         }
     }
@@ -315,7 +334,9 @@ pub(crate) fn status_description(status: u16) -> &'static str {
         415 => "Body is not application/json",
         422 => "Validation failed; details lists every problem (fields, plugin issues)",
         502 => "A plugin hook failed (plugin_failed)",
-        503 => "The type's plugin is disabled (plugin_unavailable)",
+        503 => {
+            "The database is out of reach (storage_unavailable), the type's plugin is disabled (plugin_unavailable), or the service is busy; see Retry-After"
+        }
         _ => "Internal error",
     }
 }
@@ -339,6 +360,10 @@ impl From<StoreError> for ApiError {
                 "the entry changed since the revision named in If-Match; read it again",
             ),
             StoreError::WriteConflict => ApiError::write_conflict(),
+            StoreError::Unavailable(cause) => {
+                tracing::warn!(%cause, "storage unavailable");
+                ApiError::storage_unavailable()
+            }
             StoreError::Database(error) => {
                 tracing::error!(%error, "database error");
                 ApiError::new(ErrorCode::Internal, "internal error")
@@ -382,11 +407,13 @@ pub fn from_framework_error(error: poem::Error) -> ApiError {
     }
     let message = error.to_string();
     let code = match error.status() {
-        // Valid JSON of the wrong shape for a typed body (a missing or unknown field)
-        // reads "failed to parse \"Type\"": not malformed, just not what the route takes.
+        // Valid JSON of the wrong shape for a typed body (an unknown field, a missing
+        // one) reads "failed to parse \"Type\"" or "(occurred while parsing \"Type\")":
+        // not malformed, just not what the route takes.
         StatusCode::BAD_REQUEST
             if error.is::<poem_openapi::error::ParseRequestPayloadError>()
-                && message.contains("failed to parse \"") =>
+                && (message.contains("failed to parse \"")
+                    || message.contains("occurred while parsing \"")) =>
         {
             ErrorCode::InvalidBody
         }

@@ -11,6 +11,8 @@ mod cors;
 mod entry_routes;
 mod envelope;
 pub mod error;
+pub mod events;
+mod health;
 mod listing;
 mod locales;
 pub mod media;
@@ -33,6 +35,7 @@ mod tokens;
 mod translations;
 pub mod users;
 mod value_patterns;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -52,6 +55,8 @@ pub use state::{ApiSettings, AppState, SharedState};
 use crate::admin::AdminApi;
 use crate::audit_log::AuditApi;
 use crate::auth::routes::AuthApi;
+use crate::events::EventsApi;
+use crate::health::HealthApi;
 use crate::media::MediaApi;
 use crate::plugins::PluginAdminApi;
 use crate::public::PublicApi;
@@ -60,8 +65,10 @@ use crate::schedule::ScheduleApi;
 use crate::tokens::TokensApi;
 use crate::translations::TranslationsApi;
 use crate::users::UsersApi;
+use crate::webhooks::WebhooksApi;
 
 type Apis = (
+    HealthApi,
     PublicApi,
     AuthApi,
     AdminApi,
@@ -73,12 +80,15 @@ type Apis = (
     TokensApi,
     AuditApi,
     MediaApi,
+    EventsApi,
+    WebhooksApi,
 );
 
 fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
     let state = || state.clone();
     OpenApiService::new(
         (
+            HealthApi { state: state() },
             PublicApi { state: state() },
             AuthApi { state: state() },
             AdminApi { state: state() },
@@ -90,6 +100,8 @@ fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
             TokensApi { state: state() },
             AuditApi { state: state() },
             MediaApi { state: state() },
+            EventsApi { state: state() },
+            WebhooksApi { state: state() },
         ),
         "Civitas",
         env!("CARGO_PKG_VERSION"),
@@ -136,6 +148,7 @@ pub fn app(state: SharedState) -> Result<impl Endpoint, serde_json::Error> {
         .at("/", get(make_sync(|_| Redirect::see_other("/docs"))))
         .at("/assets/:id/:filename", get(media::asset))
         .around(middleware::limit_body(max_body_bytes))
+        .around(health::storage_gate)
         .around(cache::cached)
         .around(auth::public_reads::guard)
         .around(middleware::conditional_get)

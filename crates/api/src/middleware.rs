@@ -195,7 +195,11 @@ pub async fn conditional_get<E: Endpoint>(next: Arc<E>, request: Request) -> Res
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let response = next.call(request).await?.into_response();
-    if response.status() != StatusCode::OK {
+    // A stream never ends, so it cannot be hashed (nor would a tag mean anything).
+    let streaming = response
+        .content_type()
+        .is_some_and(|t| t.starts_with("text/event-stream"));
+    if response.status() != StatusCode::OK || streaming {
         return Ok(response);
     }
     let (parts, body) = response.into_parts();

@@ -23,6 +23,17 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
+/// The tasks that follow the change log: cache invalidation and live streams, webhook
+/// delivery, and pruning.
+fn start_background(state: &SharedState) -> Vec<tokio::task::JoinHandle<()>> {
+    vec![
+        tokio::spawn(crate::events::follow(state.clone())),
+        tokio::spawn(crate::webhooks::deliver(state.clone())),
+        tokio::spawn(crate::events::prune(state.clone())),
+        tokio::spawn(crate::health::watch_storage(state.clone())),
+    ]
+}
+
 /// Binds `address`, logs the address actually bound (port 0 picks a free one), and
 /// serves (and runs the scheduler and the media store's upkeep) until `shutdown` completes; requests in flight then
 /// get `grace` to finish.
@@ -38,6 +49,7 @@ pub async fn serve(
     ));
     let indexing = state.store.start_text_index();
     let sweeper = tokio::spawn(crate::media::sweep_uploads(state.clone()));
+    let background = start_background(&state);
     let app = crate::app(state.clone())?;
     // The decoy password hash is made now, not by the first failed login; beside the
     // start rather than before it (a login arriving meanwhile waits for it).
@@ -52,10 +64,21 @@ pub async fn serve(
         }
     }
     Server::new_with_acceptor(acceptor)
-        .run_with_graceful_shutdown(app, shutdown, Some(grace))
+        .run_with_graceful_shutdown(
+            app,
+            async {
+                shutdown.await;
+                // Streams never end by themselves; the grace is for requests.
+                state.events.close();
+            },
+            Some(grace),
+        )
         .await?;
     scheduler.abort();
     sweeper.abort();
+    for task in background {
+        task.abort();
+    }
     if let Some(indexing) = indexing {
         indexing.abort();
     }

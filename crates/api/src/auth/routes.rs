@@ -175,10 +175,10 @@ impl AuthApi {
         let settings = &self.state.auth.settings;
         let email = normalize_email(&body.email);
         let address = client_address(request, settings.client_ip_header.as_deref());
-        self.state
-            .auth
-            .limiter
-            .attempt(&address, &email)
+        let limiter = &self.state.auth.limiter;
+        limiter
+            .attempt(&self.state.store, &address, &email)
+            .await?
             .map_err(ApiError::rate_limited)?;
         let user = self.state.store.user_by_email(&email).await?;
         let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
@@ -186,12 +186,12 @@ impl AuthApi {
         let user = match user {
             Some(user) if matches && !user.disabled => user,
             _ => {
-                self.state.auth.limiter.failed(&email);
+                limiter.failed(&self.state.store, &email).await?;
                 record_failed_login(&self.state, &email).await;
                 return Err(invalid_credentials());
             }
         };
-        self.state.auth.limiter.succeeded(&email);
+        limiter.succeeded(&self.state.store, &email).await?;
         let id = new_record_id();
         let secret = new_bearer(TokenKind::Session, &id);
         let max_age = TimeDelta::from_std(settings.session_max_age).unwrap_or(TimeDelta::MAX);

@@ -47,6 +47,15 @@ pub fn new_bearer(kind: TokenKind, id: &str) -> NewSecret {
     }
 }
 
+/// A new stream ticket (`cve_` and 256 random bits) and the hash it is kept under.
+pub fn new_ticket() -> (String, String) {
+    let mut bytes = [0_u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let ticket = format!("cve_{}", URL_SAFE_NO_PAD.encode(bytes));
+    let hash = hash_secret(&ticket);
+    (ticket, hash)
+}
+
 /// A random password for a generated account: 24 characters, 144 bits.
 pub fn random_password() -> String {
     let mut bytes = [0_u8; 18];

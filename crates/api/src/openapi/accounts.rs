@@ -27,7 +27,7 @@ fn scopes(state: &AppState) -> Vec<String> {
     scopes
 }
 
-fn set(schemas: &mut Map<String, Value>, schema: &str, field: &str, rules: Value) {
+pub(super) fn set(schemas: &mut Map<String, Value>, schema: &str, field: &str, rules: Value) {
     let Some(property) = schemas
         .get_mut(schema)
         .and_then(|s| s.pointer_mut(&format!("/properties/{field}")))

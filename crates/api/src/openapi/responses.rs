@@ -61,15 +61,27 @@ fn error_statuses(operation: &Value, traits: &Traits<'_>) -> BTreeSet<u16> {
         // A wrong email or password (invalid_credentials), and throttling.
         statuses.extend([401, 429]);
     }
-    if ["uploadMedia", "replaceMediaFile"].contains(&operation_id) {
-        // The media object store may be down: media_store_unavailable.
+    if !HEALTH.contains(&operation_id) {
+        // The database server may be out of reach (storage_unavailable); uploads also
+        // need the media object store (media_store_unavailable).
         statuses.insert(503);
     }
     if traits.runs_plugins {
         statuses.extend([502, 503]);
     }
+    if operation_id == STREAM {
+        // A bad bearer token or ticket; a credential short of `read` when public reads
+        // need a token.
+        statuses.extend([401, 403]);
+    }
     statuses
 }
+
+/// The event stream: a GET without an entity tag (it never ends).
+const STREAM: &str = "streamEvents";
+
+/// The probes, which answer whatever state the database is in.
+const HEALTH: [&str; 2] = ["health", "readiness"];
 
 fn error_response(status: u16) -> Value {
     let mut response = json!({
@@ -90,6 +102,12 @@ fn error_response(status: u16) -> Value {
                 "schema": {"type": "integer", "minimum": 1}
             }});
         }
+        503 => {
+            response["headers"] = json!({"Retry-After": {
+                "description": "Seconds to wait before trying again (absent for plugin_unavailable, which lasts until an admin reloads the plugin).",
+                "schema": {"type": "integer", "minimum": 1}
+            }});
+        }
         _ => {}
     }
     response
@@ -99,14 +117,23 @@ fn error_response(status: u16) -> Value {
 /// answer 304 to a matching `If-None-Match`.
 pub fn declare(operation: &mut Value, traits: &Traits<'_>) {
     let statuses = error_statuses(operation, traits);
+    let operation_id = operation["operationId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let streams = operation_id == STREAM;
     let Some(responses) = operation
         .get_mut("responses")
         .and_then(Value::as_object_mut)
     else {
         return;
     };
-    responses.retain(|status, _| !status.starts_with('4') && !status.starts_with('5'));
-    if traits.method == "get" {
+    // Readiness's 503 is its own answer (a readiness body), not an error.
+    let readiness = operation_id == "readiness";
+    responses.retain(|status, _| {
+        !status.starts_with('4') && !status.starts_with('5') || readiness && status == "503"
+    });
+    if traits.method == "get" && !streams {
         responses.insert(
             "304".to_owned(),
             json!({"description": "Not modified: the `If-None-Match` ETag is still current."}),

@@ -1,0 +1,61 @@
+//! The `[storage]` settings turned into the store's: the password read from
+//! `storage.password_file` when given (so the secret need not sit in a config file or
+//! the environment), and the time limits for a SurrealDB server.
+
+use std::time::Duration;
+
+use civitas_store::StorageSettings;
+
+use crate::config::StorageConfig;
+use crate::events_config::duration;
+
+type Problem = (&'static str, String);
+
+/// The store's settings, or which key is wrong and why.
+pub fn settings(storage: &StorageConfig) -> Result<StorageSettings, Problem> {
+    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    let password = match storage.password_file.as_str() {
+        "" => non_empty(&storage.password),
+        path => Some(read_password(path)?),
+    };
+    if non_empty(&storage.username).is_some() != password.is_some() {
+        return Err((
+            "storage.username",
+            "and storage.password (or storage.password_file) must be set together".into(),
+        ));
+    }
+    Ok(StorageSettings {
+        url: storage.url.clone(),
+        namespace: storage.namespace.clone(),
+        database: storage.database.clone(),
+        username: non_empty(&storage.username),
+        password,
+        keep_revisions: storage.keep_revisions,
+        text_index: storage.text_index,
+        timeout: duration(
+            "storage.timeout",
+            &storage.timeout,
+            Duration::from_millis(100),
+        )?,
+        connect_timeout: duration(
+            "storage.connect_timeout",
+            &storage.connect_timeout,
+            Duration::ZERO,
+        )?,
+    })
+}
+
+/// The first line of the file, as secrets mounted by orchestrators are written.
+fn read_password(path: &str) -> Result<String, Problem> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        (
+            "storage.password_file",
+            format!("cannot read `{path}`: {error}"),
+        )
+    })?;
+    let password = text.lines().next().unwrap_or_default().to_owned();
+    if password.is_empty() {
+        return Err(("storage.password_file", format!("`{path}` is empty")));
+    }
+    Ok(password)
+}
