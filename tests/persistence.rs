@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::json;
 use tempfile::TempDir;
 
-use crate::support::{Options, Server, create_published, json, run, slugs};
+use crate::support::{Options, Server, create_published, edit_stopped_database, json, run, slugs};
 
 fn on_disk() -> Options {
     Options {
@@ -95,23 +95,13 @@ async fn a_database_from_before_the_list_projection_gets_one_at_start() {
         create_published(&server, "post", post).await;
     }
     let dir = server.into_dir();
-    let url = format!("surrealkv://{}", dir.path().join("data").display());
-    {
-        // As a release without the projection left the database: no table, no event.
-        let db = surrealdb::engine::any::connect(url.as_str())
-            .await
-            .expect("open");
-        db.use_ns("civitas").use_db("main").await.expect("use");
-        db.query("REMOVE TABLE sys_order_post; REMOVE EVENT civitas_projection ON post")
-            .await
-            .expect("query")
-            .check()
-            .expect("removed");
-    }
-    assert!(
-        civitas_store::wait_until_closed(&url, std::time::Duration::from_secs(20)).await,
-        "the database closed"
-    );
+    // As a release without the projection left the database: no table, no event.
+    edit_stopped_database(
+        &dir,
+        "REMOVE TABLE sys_order_post; REMOVE EVENT civitas_projection ON post",
+        json!({}),
+    )
+    .await;
 
     let server = Server::start_with(on_disk(), dir).await;
     let older = "/api/v1/content/post?filter[tags][contains]=older&sort=-published_at&page[size]=1";

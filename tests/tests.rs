@@ -1,6 +1,6 @@
 //! End-to-end tests: the real `civitas` binary on an ephemeral port, with the real
-//! SurrealDB engine (`mem://` or a temporary `surrealkv://` directory). One test binary,
-//! so SurrealDB is linked once.
+//! SurrealDB engine (`mem://` or a temporary `surrealkv://` directory), or a real
+//! SurrealDB server (`cluster`). One test binary, so SurrealDB is linked once.
 
 mod support;
 
@@ -9,9 +9,12 @@ mod admin;
 mod audit;
 mod auth;
 mod cli;
+mod cli_events;
 mod cli_media;
+mod cluster;
 mod concurrency;
 mod config;
+mod events;
 mod fuzz;
 mod media;
 mod openapi;

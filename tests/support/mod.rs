@@ -1,6 +1,10 @@
 //! Starting and stopping real servers for the tests.
 
 pub mod media;
+pub mod nodes;
+pub mod receiver;
+pub mod sse;
+pub mod surreal;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -55,6 +59,8 @@ pub struct Options {
     pub env: Vec<(String, String)>,
     /// A configuration file's text, passed with CIVITAS_CONFIG.
     pub config: Option<String>,
+    /// More arguments for `serve` (`--nodes 2`).
+    pub args: Vec<String>,
 }
 
 impl Default for Options {
@@ -64,6 +70,7 @@ impl Default for Options {
             seed: true,
             env: Vec::new(),
             config: None,
+            args: Vec::new(),
         }
     }
 }
@@ -100,6 +107,7 @@ impl Server {
         if options.seed {
             command.arg("--seed");
         }
+        command.args(&options.args);
         command
             .env("CIVITAS_SERVER__BIND", "127.0.0.1:0")
             .env("CIVITAS_STORAGE__URL", &options.storage)
@@ -247,6 +255,29 @@ impl Server {
         let dir = TempDir::new().expect("placeholder dir");
         std::mem::replace(&mut self.dir, dir)
     }
+}
+
+/// Runs `sql` with `vars` on the `surrealkv://` database a stopped server left in
+/// `dir/data` (to age records, or to make it look like an older release's), then waits
+/// until the database is closed so a server can open it again.
+pub async fn edit_stopped_database(dir: &TempDir, sql: &str, vars: Value) {
+    let url = format!("surrealkv://{}", dir.path().join("data").display());
+    {
+        let db = surrealdb::engine::any::connect(url.as_str())
+            .await
+            .expect("open");
+        db.use_ns("civitas").use_db("main").await.expect("use");
+        db.query(sql)
+            .bind(vars)
+            .await
+            .expect("query")
+            .check()
+            .expect("edited");
+    }
+    assert!(
+        civitas_store::wait_until_closed(&url, Duration::from_secs(20)).await,
+        "the database closed"
+    );
 }
 
 impl Drop for Server {
