@@ -12,8 +12,9 @@ use serde::{Deserialize, Deserializer};
 /// Every setting, with its default and a comment; also the documentation.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
-const SECTIONS: [&str; 10] = [
-    "server", "storage", "limits", "api", "auth", "plugins", "media", "events", "webhooks", "log",
+const SECTIONS: [&str; 11] = [
+    "server", "storage", "limits", "api", "auth", "plugins", "media", "events", "webhooks",
+    "metrics", "log",
 ];
 const MIN_TOKEN_LEN: usize = 16;
 
@@ -29,6 +30,7 @@ pub struct Config {
     pub media: crate::media_config::MediaConfig,
     pub events: crate::events_config::EventsConfig,
     pub webhooks: crate::events_config::WebhooksConfig,
+    pub metrics: MetricsConfig,
     pub log: LogConfig,
 }
 
@@ -58,6 +60,28 @@ pub struct StorageConfig {
     pub text_index: bool,
     pub timeout: String,
     pub connect_timeout: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Where `GET /metrics` answers; empty (the default) turns metrics off.
+    #[serde(deserialize_with = "optional_address")]
+    pub bind: Option<SocketAddr>,
+}
+
+fn optional_address<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<SocketAddr>, D::Error> {
+    let address = text(deserializer)?;
+    match address.trim() {
+        "" => Ok(None),
+        address => address.parse().map(Some).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "`{address}` is not an address and port such as 127.0.0.1:9464"
+            ))
+        }),
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,5 +1,5 @@
 //! `civitas serve`: one node, or several in this process on one database (`--nodes`),
-//! until a shutdown signal stops them all.
+//! and the metrics endpoint they share, until a shutdown signal stops them all.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -11,7 +11,7 @@ use civitas_api::AppState;
 use crate::config::Config;
 
 /// Serves every node in `states` (the first on the configured address, each next one on
-/// the next port) until `shutdown` completes.
+/// the next port), and metrics when `metrics.bind` is set, until `shutdown` completes.
 pub async fn serve_nodes(
     config: &Config,
     states: Vec<Arc<AppState>>,
@@ -23,16 +23,14 @@ pub async fn serve_nodes(
     let grace = Duration::from_secs(config.server.shutdown_timeout_secs);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut nodes = tokio::task::JoinSet::new();
+    if let Some(address) = config.metrics.bind {
+        let shutdown = stop_signal(stopped.clone());
+        nodes.spawn(async move { Ok(civitas_metrics::serve(address, shutdown).await?) });
+    }
     for (index, state) in states.into_iter().enumerate() {
-        let mut stopped = stopped.clone();
+        let shutdown = stop_signal(stopped.clone());
         let address = node_address(config.server.bind, index);
-        nodes.spawn(async move {
-            let shutdown = async move {
-                // Either a stop, or the sender gone: both mean stop.
-                let _ = stopped.changed().await;
-            };
-            civitas_api::serve(state, address, grace, shutdown).await
-        });
+        nodes.spawn(civitas_api::serve(state, address, grace, shutdown));
     }
     tokio::pin!(shutdown);
     let mut outcome = Ok(());
@@ -52,6 +50,12 @@ pub async fn serve_nodes(
             }
         }
     }
+}
+
+/// Completes when the nodes are told to stop.
+async fn stop_signal(mut stopped: tokio::sync::watch::Receiver<bool>) {
+    // Either a stop, or the sender gone: both mean stop.
+    let _ = stopped.changed().await;
 }
 
 /// Node `index` listens on the configured port plus `index` (port 0: a free one each).

@@ -1,5 +1,6 @@
-//! `Allow` on 405 answers (RFC 9110): which methods the path takes, read from the
-//! OpenAPI document's paths, so the header and the document can never disagree.
+//! The documented routes, read from the OpenAPI document's paths, so nothing here can
+//! disagree with it: `Allow` on 405 answers (RFC 9110), and the route template a path
+//! matches (the metrics' `route` label).
 
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use crate::middleware::HeadersFuture;
 
 /// One path template, split at `/`; `None` stands for a `{parameter}` segment.
 struct Template {
+    path: String,
     segments: Vec<Option<String>>,
     allow: HeaderValue,
 }
@@ -42,13 +44,19 @@ impl Routes {
                 let segments = segments(path)
                     .map(|s| (!s.starts_with('{')).then(|| s.to_owned()))
                     .collect();
-                Some(Template { segments, allow })
+                Some(Template {
+                    path: path.clone(),
+                    segments,
+                    allow,
+                })
             })
             .collect();
         Routes { templates }
     }
 
-    fn allow(&self, path: &str) -> Option<&HeaderValue> {
+    /// The template `path` matches; a literal segment beats a parameter, so
+    /// `/api/v1/types` wins over a `/api/v1/{something}` shape.
+    fn find(&self, path: &str) -> Option<&Template> {
         let wanted: Vec<&str> = segments(path).collect();
         let matches = |template: &&Template| {
             template.segments.len() == wanted.len()
@@ -58,14 +66,21 @@ impl Routes {
                     .zip(&wanted)
                     .all(|(segment, given)| segment.as_deref().is_none_or(|s| s == *given))
         };
-        // A literal segment beats a parameter: `/types` before `/content/{id}`-like shapes.
         let literal_count =
             |template: &&Template| template.segments.iter().filter(|s| s.is_some()).count();
         self.templates
             .iter()
             .filter(matches)
             .max_by_key(literal_count)
-            .map(|template| &template.allow)
+    }
+
+    fn allow(&self, path: &str) -> Option<&HeaderValue> {
+        self.find(path).map(|template| &template.allow)
+    }
+
+    /// The documented path template `path` matches (`/api/v1/content/post/{id}`).
+    pub fn template(&self, path: &str) -> Option<&str> {
+        self.find(path).map(|template| template.path.as_str())
     }
 }
 

@@ -71,6 +71,16 @@ impl ResponseCache {
     }
 
     /// Answers served from the cache, and answers computed, since start.
+    fn hit(&self) {
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        civitas_metrics::record::cache_hit();
+    }
+
+    fn miss(&self) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        civitas_metrics::record::cache_miss();
+    }
+
     pub fn hits_and_misses(&self) -> (u64, u64) {
         (
             self.hits.load(Ordering::Relaxed),
@@ -103,14 +113,14 @@ pub async fn cached<E: Endpoint>(next: Arc<E>, request: Request) -> Result<Respo
     for _ in 0..LOOKUPS {
         match answers.get_value_or_guard_async(&key).await {
             Ok(hit) if state.store.is_current(&hit.reads) => {
-                state.cache.hits.fetch_add(1, Ordering::Relaxed);
+                state.cache.hit();
                 return Ok(hit.response());
             }
             Ok(_) => {
                 answers.remove(&key);
             }
             Err(guard) => {
-                state.cache.misses.fetch_add(1, Ordering::Relaxed);
+                state.cache.miss();
                 let (response, reads) = track_reads(next.call(request)).await;
                 let (response, kept) = keep(response?.into_response(), reads).await?;
                 if let Some(kept) = kept {
@@ -120,7 +130,7 @@ pub async fn cached<E: Endpoint>(next: Arc<E>, request: Request) -> Result<Respo
             }
         }
     }
-    state.cache.misses.fetch_add(1, Ordering::Relaxed);
+    state.cache.miss();
     Ok(next.call(request).await?.into_response())
 }
 

@@ -114,6 +114,7 @@ pub async fn storage_gate<E: Endpoint>(next: Arc<E>, request: Request) -> poem::
 /// as soon as it is back even if no request comes to find out.
 pub async fn watch_storage(state: SharedState) {
     loop {
+        civitas_metrics::record::storage_available(!state.store.is_unavailable());
         tokio::time::sleep(PROBE_INTERVAL).await;
         if state.store.is_unavailable() {
             let _ = state.store.probe(PROBE_INTERVAL).await;

@@ -18,6 +18,7 @@ pub async fn run(state: SharedState, interval: Duration) {
             // Until the storage watch sees the database again (health.rs).
             continue;
         }
+        civitas_metrics::record::scheduler_run();
         if let Err(error) = run_due(&state).await {
             tracing::error!(%error, "scheduler: cannot read the schedule");
         }
@@ -30,19 +31,22 @@ async fn run_due(state: &SharedState) -> Result<(), civitas_store::StoreError> {
         let Some(content_type) = state.registry().get(&due.type_id).cloned() else {
             continue;
         };
-        match state
+        let outcome = match state
             .store
             .run_scheduled(&content_type, &due.id, due.action, now)
             .await
         {
             Ok(true) => {
-                tracing::info!(type_id = %due.type_id, id = %due.id, action = ?due.action, "scheduler: done")
+                tracing::info!(type_id = %due.type_id, id = %due.id, action = ?due.action, "scheduler: done");
+                "done"
             }
-            Ok(false) => {}
+            Ok(false) => "taken",
             Err(error) => {
-                tracing::error!(type_id = %due.type_id, id = %due.id, %error, "scheduler: action failed")
+                tracing::error!(type_id = %due.type_id, id = %due.id, %error, "scheduler: action failed");
+                "failed"
             }
-        }
+        };
+        civitas_metrics::record::scheduler_action(due.action.name(), outcome);
     }
     Ok(())
 }

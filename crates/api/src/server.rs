@@ -21,6 +21,8 @@ pub enum ServeError {
     OpenApi(#[from] serde_json::Error),
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Metrics(#[from] civitas_metrics::MetricsError),
 }
 
 /// The tasks that follow the change log: cache invalidation and live streams, webhook

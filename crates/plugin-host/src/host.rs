@@ -534,6 +534,7 @@ impl PluginHost {
         let started = std::time::Instant::now();
         let result = call::invoke(&self.inner.engine, &plugin.runnable, reader, call, time).await;
         budget::spend(started.elapsed());
+        civitas_metrics::record::plugin_call(&plugin.manifest.id, hook.name(), started.elapsed());
         match (result, budget_caps) {
             (Ok(reply), _) => {
                 plugin.health.success();
@@ -559,6 +560,7 @@ impl PluginHost {
     ) -> HookError {
         let id = &plugin.manifest.id;
         tracing::warn!(plugin = %id, hook = hook.name(), fault = kind.name(), "plugins: call failed: {reason}");
+        civitas_metrics::record::plugin_fault(id, hook.name(), kind.name());
         if plugin
             .health
             .fault(kind, self.inner.settings.fault_threshold)

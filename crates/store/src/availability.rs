@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use civitas_metrics::record::QueryOutcome;
 use surrealdb::engine::any::Any;
 use surrealdb::method::{IntoVariables, Query};
 
@@ -73,6 +74,7 @@ impl<'a> IntoFuture for TimedQuery<'a> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
+            let started = std::time::Instant::now();
             let outcome = match self.limit {
                 None => self.query.await,
                 Some(limit) => tokio::time::timeout(limit, self.query.into_future())
@@ -85,7 +87,16 @@ impl<'a> IntoFuture for TimedQuery<'a> {
                     }),
             };
             self.availability.saw(outcome.as_ref().err());
+            civitas_metrics::record::db_query(query_outcome(&outcome), started.elapsed());
             outcome
         })
+    }
+}
+
+fn query_outcome<T>(outcome: &Result<T, surrealdb::Error>) -> QueryOutcome {
+    match outcome {
+        Ok(_) => QueryOutcome::Ok,
+        Err(error) if error.is_connection() => QueryOutcome::Unavailable,
+        Err(_) => QueryOutcome::Error,
     }
 }

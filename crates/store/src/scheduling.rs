@@ -23,6 +23,14 @@ pub enum ScheduledAction {
 }
 
 impl ScheduledAction {
+    /// `publish` or `unpublish`, for logs and metrics.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScheduledAction::Publish => "publish",
+            ScheduledAction::Unpublish => "unpublish",
+        }
+    }
+
     fn field(self) -> &'static str {
         match self {
             ScheduledAction::Publish => "scheduled_publish_at",

@@ -10,6 +10,7 @@ use std::time::Duration;
 use civitas_store::ChangeEvent;
 use tokio::sync::{Notify, broadcast, watch};
 
+use super::since_commit;
 use crate::state::SharedState;
 
 /// How the change log is kept and followed (`[events]`).
@@ -155,6 +156,7 @@ async fn catch_up(state: &SharedState, mut cursor: u64) -> Result<u64, civitas_s
             reload_like_a_peer(state, &event).await;
             state.store.follow_change(&event).await;
             cursor = event.seq;
+            civitas_metrics::record::change_followed(cursor, since_commit(&event));
             // No live stream listening is not an error.
             let _ = state.events.live.send(Arc::new(event));
         }

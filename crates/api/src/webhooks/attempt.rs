@@ -53,6 +53,11 @@ pub(crate) async fn attempt(
             secrets: &secrets,
         })
         .await;
+    civitas_metrics::record::webhook_attempt(
+        attempt.outcome.as_str(),
+        send.trigger,
+        std::time::Duration::from_millis(attempt.duration_ms),
+    );
     let logged = state
         .store
         .add_delivery(NewDelivery {

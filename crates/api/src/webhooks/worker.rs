@@ -14,7 +14,7 @@ use chrono::Utc;
 use civitas_store::{Lease, StoreError, Webhook};
 use civitas_webhooks::Outcome;
 
-use crate::events::{EventFilter, EventMessage};
+use crate::events::{EventFilter, EventMessage, since_commit};
 use crate::state::SharedState;
 use crate::webhooks::attempt::{Send, attempt};
 
@@ -152,6 +152,7 @@ async fn deliver_events(
             }
             match attempt.outcome {
                 Outcome::Delivered => {
+                    civitas_metrics::record::webhook_delivered_after(since_commit(event));
                     failures = 0;
                     progress.cursor = event.seq;
                     progress.delivered = true;
