@@ -8,6 +8,7 @@ mod config;
 mod events_config;
 mod generate;
 mod media_config;
+mod restore;
 mod seed;
 mod seed_media;
 mod serve;
@@ -97,6 +98,24 @@ enum Command {
         #[arg(long, default_value_t = 10_000)]
         posts: usize,
     },
+    /// Restore a backup made by `civitas backup` into the configured storage, which
+    /// must hold no records (or pass --replace); then start the server on it. With
+    /// embedded storage, run it while no server uses the data directory; with a
+    /// database server, while no node is running. Media files are copied separately.
+    ///
+    /// With three arguments, restores a revision of an entry through the server instead
+    /// (as a new revision; a client command, like `civitas list`).
+    ///
+    /// Examples: civitas restore civitas-2026-12-01.backup
+    ///           civitas restore post mobility 3
+    #[command(verbatim_doc_comment)]
+    Restore {
+        #[arg(value_name = "FILE | TYPE ID_OR_SLUG NUMBER", num_args = 1..=3, required = true)]
+        targets: Vec<String>,
+        /// Delete what the database holds first.
+        #[arg(long)]
+        replace: bool,
+    },
     /// Print a shell completion script.
     ///
     /// Example: civitas completions bash > ~/.local/share/bash-completion/completions/civitas
@@ -112,7 +131,18 @@ const EXIT_CONFIG: u8 = 2;
 const STORAGE_CLOSE_TIMEOUT: Duration = Duration::from_secs(30);
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Command::Restore { targets, .. } = &cli.command
+        && targets.len() > 1
+    {
+        cli.command = match revision_restore(targets) {
+            Ok(command) => Command::Client(command),
+            Err(problem) => {
+                eprintln!("error: {problem}");
+                return ExitCode::from(EXIT_CONFIG);
+            }
+        };
+    }
     match cli.command {
         Command::Client(command) => return run_client(command, cli.json),
         Command::Completions { shell } => {
@@ -173,6 +203,21 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `civitas restore TYPE ID_OR_SLUG NUMBER`: the client's revision restore.
+fn revision_restore(targets: &[String]) -> Result<client::ClientCommand, String> {
+    let [type_id, id, number] = targets else {
+        return Err("restore takes FILE (a backup) or TYPE ID_OR_SLUG NUMBER (a revision)".into());
+    };
+    let number = number
+        .parse()
+        .map_err(|_| format!("`{number}` is not a revision number"))?;
+    Ok(client::ClientCommand::Restore {
+        type_id: type_id.clone(),
+        id: id.clone(),
+        number,
+    })
 }
 
 /// Client commands need no server configuration: they talk to a server over HTTP.
@@ -244,6 +289,9 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
         Command::User { command } => {
             let state = open_app(&config).await?;
             accounts::run(&state, command).await?;
+        }
+        Command::Restore { targets, replace } => {
+            restore::restore(&config, &targets[0], replace).await?;
         }
         Command::Client(_) | Command::Completions { .. } => {}
         Command::Serve { seed, nodes } => {

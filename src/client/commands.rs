@@ -7,6 +7,7 @@ use clap::Subcommand;
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 
+use crate::client::backup;
 use crate::client::credentials::{self, Saved};
 use crate::client::events::{self, EventsArgs};
 use crate::client::files;
@@ -221,13 +222,16 @@ pub enum ClientCommand {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Restore a revision of an entry (as a new revision).
+    /// Save a backup of the whole database (admins only): every record, as one
+    /// consistent snapshot taken while the server runs. Media files are not included.
     ///
-    /// Example: civitas restore post mobility 3
+    /// Example: civitas backup civitas-2026-12-01.backup
+    Backup { file: PathBuf },
+    /// Restores a revision of an entry (as a new revision): `civitas restore TYPE ID
+    /// NUMBER`, parsed with the server-side `civitas restore FILE` (main.rs).
+    #[command(skip)]
     Restore {
-        #[arg(value_name = "TYPE")]
         type_id: String,
-        #[arg(value_name = "ID_OR_SLUG")]
         id: String,
         number: i64,
     },
@@ -680,6 +684,9 @@ pub async fn run(command: ClientCommand, json_output: bool) -> Result<(), Client
         }
         ClientCommand::Import { dir, dry_run } => {
             println!("{}", transfer::import(&connect()?, &dir, dry_run).await?);
+        }
+        ClientCommand::Backup { file } => {
+            println!("{}", backup::backup(&connect()?, &file).await?);
         }
         ClientCommand::Restore {
             type_id,

@@ -2,6 +2,7 @@
 //! manage any deployed server, not only a local database. Exit codes: 0 done, 1 the
 //! server said no (the message shows its error code), 2 a usage or connection problem.
 
+mod backup;
 mod commands;
 mod credentials;
 mod events;

@@ -5,6 +5,7 @@ mod admin;
 mod allow;
 mod audit_log;
 pub mod auth;
+mod backup;
 mod cache;
 mod content;
 mod cors;
@@ -13,6 +14,7 @@ mod envelope;
 pub mod error;
 pub mod events;
 mod health;
+mod http_metrics;
 mod listing;
 mod locales;
 pub mod media;
@@ -55,6 +57,7 @@ pub use state::{ApiSettings, AppState, SharedState};
 use crate::admin::AdminApi;
 use crate::audit_log::AuditApi;
 use crate::auth::routes::AuthApi;
+use crate::backup::BackupApi;
 use crate::events::EventsApi;
 use crate::health::HealthApi;
 use crate::media::MediaApi;
@@ -82,6 +85,7 @@ type Apis = (
     MediaApi,
     EventsApi,
     WebhooksApi,
+    BackupApi,
 );
 
 fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
@@ -102,6 +106,7 @@ fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
             MediaApi { state: state() },
             EventsApi { state: state() },
             WebhooksApi { state: state() },
+            BackupApi { state: state() },
         ),
         "Civitas",
         env!("CARGO_PKG_VERSION"),
@@ -155,7 +160,8 @@ pub fn app(state: SharedState) -> Result<impl Endpoint, serde_json::Error> {
         // Outside the middleware above, so each of them can see the state.
         .data(state)
         .catch_all_error(|error| async move { error::from_framework_error(error).into_response() })
-        .around(allow::allow_header(routes))
+        .around(allow::allow_header(routes.clone()))
+        .around(http_metrics::record(routes))
         // Outside the error conversion, so error answers carry these headers too.
         .around(cors::cors(cors_policy))
         .around(middleware::security_headers(hsts_max_age_secs))

@@ -37,6 +37,8 @@ pub enum ApiTags {
     /// Webhooks: signed HTTP calls to other systems on every content change, with
     /// retries and a delivery log. The `admin` capability only.
     Webhooks,
+    /// Running the service: backups. The `admin` capability only.
+    Operations,
 }
 
 pub struct PublicApi {

@@ -162,6 +162,15 @@ impl Store {
         )
     }
 
+    /// An interactive transaction on this store's connection: a backup's snapshot, read
+    /// in many statements. Its statements are not counted nor time-limited: a backup of
+    /// a large database may take longer than `storage.timeout`.
+    pub(crate) async fn begin(
+        &self,
+    ) -> Result<surrealdb::method::Transaction<surrealdb::engine::any::Any>, surrealdb::Error> {
+        self.db.clone().begin().await
+    }
+
     /// Whether the last statement sent found the database unreachable (and no probe has
     /// reached it since): requests are then refused at once rather than each waiting.
     pub fn is_unavailable(&self) -> bool {

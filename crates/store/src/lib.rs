@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod availability;
+mod backup;
 mod compile;
 mod connect;
 mod convert;
@@ -40,6 +41,7 @@ mod webhooks;
 
 pub use accounts::{ApiToken, CredentialTable, NewToken, NewUser, Session, User, UserChanges};
 pub use audit::{Actor, AuditEvent, AuditPage, AuditQuery};
+pub use backup::{BackupSummary, RestoreError, check_backup, restore};
 pub use connect::{StorageSettings, connect, wait_until_closed};
 pub use editing::Edit;
 pub use entries::{Entry, StatusFilter, Store, Version, is_entry_id};
