@@ -3,7 +3,10 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::node;
+use tempfile::TempDir;
+
+use super::{node, node_with};
+use crate::support::media::{body_of, uncompressed_png};
 use crate::support::nodes::{warm, within_a_second, write_on};
 use crate::support::sse::Stream;
 use crate::support::surreal::SurrealServer;
@@ -261,4 +264,33 @@ async fn nodes_started_at_once_on_an_empty_database_all_come_up() {
         assert_eq!(status, 200, "{pages}");
         assert!(!server.log().contains("ERROR"), "{}", server.log());
     }
+}
+
+#[tokio::test]
+async fn media_uploaded_through_one_node_are_served_by_another_sharing_the_store() {
+    let database = SurrealServer::start().await;
+    let shared = TempDir::new().expect("temp dir");
+    let store = format!("file://{}", shared.path().display());
+    let env = [("CIVITAS_MEDIA__STORE", store.as_str())];
+    let a = node_with(&database, true, &env).await;
+    let b = node_with(&database, false, &env).await;
+
+    let record = crate::media::upload(&a, "shared.png", &uncompressed_png(64, 48, 7), &[]).await;
+    let url = text(&record["url"]);
+    assert_eq!(body_of(&b, url).await, body_of(&a, url).await);
+    let variant = format!("{url}&w=32");
+    assert!(
+        !body_of(&b, &variant).await.is_empty(),
+        "B renders variants too"
+    );
+    let (status, listed) = json(b.admin(Method::GET, "/media").send().await).await;
+    assert_eq!(status, 200);
+    assert!(
+        listed["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|m| m["id"] == record["id"]),
+        "{listed}"
+    );
 }

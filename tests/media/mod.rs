@@ -158,7 +158,12 @@ async fn expect_refused_upload(server: &Server, file: File<'_>, status: u16, cod
 }
 
 /// Uploads a file; answers with its record.
-async fn upload(server: &Server, filename: &str, bytes: &[u8], texts: &[(&str, &str)]) -> Value {
+pub(crate) async fn upload(
+    server: &Server,
+    filename: &str,
+    bytes: &[u8],
+    texts: &[(&str, &str)],
+) -> Value {
     let file = (filename, "application/octet-stream", bytes);
     let (status, body) = json(post_file(server, file, texts).send().await).await;
     assert_eq!(status, 201, "{body}");
