@@ -261,3 +261,91 @@ async fn a_cut_off_or_foreign_file_is_refused_and_nothing_is_written() {
         &env,
     ));
 }
+
+/// Editors keep saving while the backup is read: the restored database is still one
+/// moment of it. Every post's revisions run exactly from 1 to its revision number (the
+/// post and its revisions are written in one transaction, but read as two tables).
+#[tokio::test]
+async fn a_backup_taken_under_writes_is_one_consistent_moment() {
+    let server = Server::start().await;
+    let mut ids = Vec::new();
+    for n in 0..8 {
+        ids.push(create_post(&server, &format!("Busy post {n}")).await);
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let saved = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let mut writers = Vec::new();
+    for id in ids.clone() {
+        let (client, url, stop) = (server.client.clone(), server.url(""), stop.clone());
+        let saved = saved.clone();
+        writers.push(tokio::spawn(async move {
+            let mut saves = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let response = client
+                    .patch(format!("{url}/api/v1/admin/content/post/{id}"))
+                    .bearer_auth(TOKEN)
+                    .json(&json!({"excerpt": format!("Save {saves}")}))
+                    .send()
+                    .await
+                    .expect("patch answers");
+                assert_eq!(response.status(), 200);
+                saves += 1;
+                saved.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            saves
+        }));
+    }
+    // Enough history that reading it takes a while, with writes still coming.
+    while saved.load(std::sync::atomic::Ordering::Relaxed) < 100 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let work = TempDir::new().expect("temp dir");
+    let file = work.path().join("busy.backup").display().to_string();
+    // Off the test's thread, so the writers keep writing while the backup is read.
+    let (dir, base, target_file) = (work.path().to_owned(), server.base.clone(), file.clone());
+    let output = tokio::task::spawn_blocking(move || {
+        let env = [("CIVITAS_URL", base.as_str()), ("CIVITAS_TOKEN", TOKEN)];
+        run(&dir, &["backup", &target_file], &env)
+    })
+    .await
+    .expect("backup runs");
+    succeeded(&output);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for writer in writers {
+        assert!(writer.await.expect("writer") > 0, "every writer saved");
+    }
+
+    let target = TempDir::new().expect("temp dir");
+    let storage = format!("surrealkv://{}", target.path().join("data").display());
+    succeeded(&run(
+        work.path(),
+        &["restore", &file],
+        &[("CIVITAS_STORAGE__URL", storage.as_str())],
+    ));
+    let restored = Server::start_with(embedded_options(target.path()), target).await;
+    for id in &ids {
+        let path = format!("/content/post/{id}");
+        let (_, entry) = response_json(restored.admin(Method::GET, &path).send().await).await;
+        let revision = entry["data"]["revision"].as_u64().expect("a revision");
+        let mut numbers = revision_numbers(&restored, id).await;
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=revision).collect::<Vec<_>>(), "post {id}");
+    }
+}
+
+/// Every revision number of a post, page by page.
+async fn revision_numbers(server: &Server, id: &str) -> Vec<u64> {
+    let mut numbers = Vec::new();
+    let mut after = String::new();
+    loop {
+        let path = format!("/content/post/{id}/revisions?page[size]=100{after}");
+        let (status, page) = response_json(server.admin(Method::GET, &path).send().await).await;
+        assert_eq!(status, 200, "{page}");
+        let revisions = page["data"].as_array().cloned().unwrap_or_default();
+        numbers.extend(revisions.iter().filter_map(|r| r["number"].as_u64()));
+        match page["meta"]["page"]["next"].as_i64() {
+            Some(next) => after = format!("&page[after]={next}"),
+            None => return numbers,
+        }
+    }
+}
