@@ -5,7 +5,8 @@
 #   1. one node on embedded storage (surrealkv),
 #   2. one node on a SurrealDB server (scripts/surrealdb.sh builds it),
 #   3. two nodes on that server, the connections split between them,
-# each reporting req/s, p50/p99 (wrk's, per node), errors, and the database time per
+# each reporting req/s, p50/p99 (wrk's, per node), error answers by status (since the
+# node started), and the database time per
 # request (from each node's /metrics: query time over requests), so the cost of the
 # network hop to the database is known.
 #
@@ -51,6 +52,13 @@ metric() {
   curl -s "http://127.0.0.1:$((8220 + $1))/metrics" | awk -v name="$2" '$1 ~ "^"name"({|$)" {sum += $2} END {printf "%.6f", sum}'
 }
 
+# Node $1's error answers so far, by status (`409x2 503x1`).
+error_statuses() {
+  curl -s "http://127.0.0.1:$((8220 + $1))/metrics" | grep '^civitas_http_requests_total' \
+    | sed -E 's/.*status="([0-9]+)"\} (.*)/\1 \2/' \
+    | awk '$1 >= 400 {count[$1] += $2} END {for (s in count) printf "%sx%d ", s, count[s]}'
+}
+
 # Runs wrk against nodes 1..$1 at once (connections split) and prints a table row.
 load() {
   local nodes=$1 name=$2 n
@@ -69,7 +77,7 @@ load() {
     rps=$(awk -v a="$rps" '/Requests\/sec/ {printf "%.0f", a + $2}' "$out")
     p50="$p50 $(awk '$1 == "50%" {print $2}' "$out")"
     p99="$p99 $(awk '$1 == "99%" {print $2}' "$out")"
-    errors="$errors$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' "$out")"
+    errors="$errors$(awk '/Socket errors/ {printf "%s ", $0}' "$out")$(error_statuses "$n")"
     db=$(awk -v a="$db" -v b="$(metric "$n" civitas_db_query_duration_seconds_sum)" -v c="${before_db[n]}" 'BEGIN {printf "%.6f", a + b - c}')
     requests=$(awk -v a="$requests" -v b="$(metric "$n" civitas_http_requests_total)" -v c="${before_requests[n]}" 'BEGIN {printf "%.0f", a + b - c}')
   done
