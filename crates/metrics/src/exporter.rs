@@ -37,6 +37,12 @@ pub enum MetricsError {
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
+/// Whether [`install`] has run: recording functions that would build label strings
+/// return early until it has, so a node with metrics off pays nothing per request.
+pub(crate) fn installed() -> bool {
+    HANDLE.get().is_some()
+}
+
 /// Starts recording for this process; later calls return the same recorder.
 pub fn install() -> Result<PrometheusHandle, MetricsError> {
     if let Some(handle) = HANDLE.get() {

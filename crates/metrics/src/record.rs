@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use metrics::{counter, gauge, histogram};
 
+use crate::exporter::installed;
+
 pub(crate) const HTTP_REQUESTS: &str = "civitas_http_requests_total";
 pub(crate) const HTTP_DURATION: &str = "civitas_http_request_duration_seconds";
 pub(crate) const DB_QUERIES: &str = "civitas_db_queries_total";
@@ -92,6 +94,9 @@ const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OP
 /// One answered request. `route` is the path's template (`/api/v1/content/post/{id}`),
 /// or `unmatched` for a path the API does not have.
 pub fn http_request(method: &str, route: &str, status: u16, took: Duration) {
+    if !installed() {
+        return;
+    }
     let method = METHODS
         .iter()
         .find(|known| known.eq_ignore_ascii_case(method))
@@ -141,12 +146,18 @@ pub fn cache_miss() {
 
 /// One hook call that ran in the sandbox, whatever its outcome.
 pub fn plugin_call(plugin: &str, hook: &'static str, took: Duration) {
+    if !installed() {
+        return;
+    }
     let plugin = plugin.to_owned();
     counter!(PLUGIN_CALLS, "plugin" => plugin.clone(), "hook" => hook).increment(1);
     histogram!(PLUGIN_DURATION, "plugin" => plugin, "hook" => hook).record(took);
 }
 
 pub fn plugin_fault(plugin: &str, hook: &'static str, kind: &'static str) {
+    if !installed() {
+        return;
+    }
     counter!(PLUGIN_FAULTS, "plugin" => plugin.to_owned(), "hook" => hook, "kind" => kind)
         .increment(1);
 }
@@ -181,4 +192,54 @@ pub fn change_followed(seq: u64, lag: Duration) {
 
 pub(crate) fn resident_memory(bytes: u64) {
     gauge!(RESIDENT_MEMORY).set(bytes as f64);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+    use std::time::Duration;
+
+    /// Counts the allocations of the calling thread, so tests running beside it do not
+    /// disturb the count.
+    struct CountingAllocator;
+
+    thread_local! {
+        static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    // SAFETY: every call is passed on unchanged to the system allocator.
+    unsafe impl GlobalAlloc for CountingAllocator {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            ALLOCATIONS.with(|count| count.set(count.get() + 1));
+            // SAFETY: the caller's contract is the system allocator's.
+            unsafe { System.alloc(layout) }
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: `ptr` came from `alloc` above, that is from the system allocator.
+            unsafe { System.dealloc(ptr, layout) }
+        }
+    }
+
+    #[global_allocator]
+    static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+    fn allocations_of(record: impl FnOnce()) -> usize {
+        let before = ALLOCATIONS.with(Cell::get);
+        record();
+        ALLOCATIONS.with(Cell::get) - before
+    }
+
+    /// No test in this crate installs the recorder, so this is a node with metrics off.
+    #[test]
+    fn recording_allocates_nothing_until_metrics_are_installed() {
+        let took = Duration::from_millis(3);
+        let allocations = allocations_of(|| {
+            super::http_request("GET", "/api/v1/content/{type}", 200, took);
+            super::plugin_call("study", "validate", took);
+            super::plugin_fault("study", "validate", "timeout");
+        });
+        assert_eq!(allocations, 0);
+    }
 }
