@@ -6,9 +6,9 @@
 #   2. one node on a SurrealDB server (scripts/surrealdb.sh builds it),
 #   3. two nodes on that server, the connections split between them,
 # each reporting req/s, p50/p99 (wrk's, per node), error answers by status (since the
-# node started), and the database time per
-# request (from each node's /metrics: query time over requests), so the cost of the
-# network hop to the database is known.
+# node started), the database time per request (from each node's /metrics: query time
+# over requests), so the cost of the network hop to the database is known, and the
+# resident memory of each node and of the SurrealDB server after the run, for sizing.
 #
 #   bench/cluster.sh                         # release builds; 10 s per run, 32 connections
 #   DURATION=20 CONNECTIONS=64 WRITE_EVERY=5 bench/cluster.sh
@@ -71,7 +71,7 @@ load() {
     wrks+=($!)
   done
   wait "${wrks[@]}"
-  local rps=0 p50="" p99="" errors="" db=0 requests=0
+  local rps=0 p50="" p99="" errors="" db=0 requests=0 memory=""
   for n in $(seq 1 "$nodes"); do
     local out=$work/wrk-$n.txt
     rps=$(awk -v a="$rps" '/Requests\/sec/ {printf "%.0f", a + $2}' "$out")
@@ -80,10 +80,15 @@ load() {
     errors="$errors$(awk '/Socket errors/ {printf "%s ", $0}' "$out")$(error_statuses "$n")"
     db=$(awk -v a="$db" -v b="$(metric "$n" civitas_db_query_duration_seconds_sum)" -v c="${before_db[n]}" 'BEGIN {printf "%.6f", a + b - c}')
     requests=$(awk -v a="$requests" -v b="$(metric "$n" civitas_http_requests_total)" -v c="${before_requests[n]}" 'BEGIN {printf "%.0f", a + b - c}')
+    memory="$memory $(awk -v b="$(metric "$n" civitas_process_resident_memory_bytes)" 'BEGIN {printf "%.0f", b / 1048576}')"
   done
+  local server_memory=-
+  if [ -n "${server_pid:-}" ]; then
+    server_memory=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server_pid/status")
+  fi
   local per_request
   per_request=$(awk -v d="$db" -v r="$requests" 'BEGIN {printf "%.2f ms", r ? d * 1000 / r : 0}')
-  echo "| $name | $rps | ${p50# } | ${p99# } | $per_request | ${errors:-none} |"
+  echo "| $name | $rps | ${p50# } | ${p99# } | $per_request | ${errors:-none} | ${memory# } | $server_memory |"
 }
 
 stop_nodes() {
@@ -96,15 +101,16 @@ stop_nodes() {
 
 echo "mixed load: ${duration}s, $connections connections, 1 request in $WRITE_EVERY a write; $profile builds"
 echo
-echo "| setup | req/s | p50 per node | p99 per node | database time per request | errors |"
-echo "|---|---|---|---|---|---|"
+echo "| setup | req/s | p50 per node | p99 per node | database time per request | errors | MiB per node | MiB SurrealDB |"
+echo "|---|---|---|---|---|---|---|---|"
 start_node 1 "surrealkv://$(realpath "$work")/embedded"
 load 1 "1 node, embedded surrealkv"
 stop_nodes 0
 
 "$surreal" start --bind 127.0.0.1:$db_port --user root --pass bench-pass --log warn \
   "surrealkv://$(realpath "$work")/server" >"$work/surreal.log" 2>&1 &
-pids+=($!)
+server_pid=$!
+pids+=($server_pid)
 server_env=(CIVITAS_STORAGE__USERNAME=root CIVITAS_STORAGE__PASSWORD=bench-pass)
 start_node 1 "ws://127.0.0.1:$db_port" "${server_env[@]}"
 load 1 "1 node, SurrealDB server"
