@@ -66,7 +66,7 @@ load() {
   for n in $(seq 1 "$nodes"); do
     before_db[n]=$(metric "$n" civitas_db_query_duration_seconds_sum)
     before_requests[n]=$(metric "$n" civitas_http_requests_total)
-    wrk -t1 -c$((connections / nodes)) -d"${duration}s" --latency -s bench/mixed.lua \
+    WRK_SOURCE="node$n" wrk -t1 -c$((connections / nodes)) -d"${duration}s" --latency -s bench/mixed.lua \
       "http://127.0.0.1:$((8210 + n))" >"$work/wrk-$n.txt" &
     wrks+=($!)
   done

@@ -11,12 +11,15 @@ local reads = {
   "/api/v1/content/post?filter[tags][contains]=mobility",
 }
 local counter = 0
+-- Each wrk process draws the same random numbers, so titles (and the slugs made from
+-- them) also carry the process's own name (bench/cluster.sh sets WRK_SOURCE per node).
+local source = os.getenv("WRK_SOURCE") or "wrk"
 
 request = function()
   counter = counter + 1
   if counter % write_every == 0 then
     local body = string.format(
-      '{"title": "Load %d %d", "body": "Written under load."}', counter, math.random(1, 1e9))
+      '{"title": "Load %s %d %d", "body": "Written under load."}', source, counter, math.random(1, 1e9))
     return wrk.format("POST", "/api/v1/admin/content/post", {
       ["authorization"] = "Bearer " .. token,
       ["content-type"] = "application/json",
