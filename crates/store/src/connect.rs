@@ -97,9 +97,14 @@ pub async fn connect(settings: &StorageSettings) -> Result<Surreal<Any>, surreal
         })
         .await?;
     }
-    db.use_ns(settings.namespace.as_str())
-        .use_db(settings.database.as_str())
-        .await?;
+    // A server creates the namespace and database on first use; nodes starting at once
+    // on an empty server race to create them, and all but one are told to retry.
+    crate::retry::with_retries(|| async {
+        db.use_ns(settings.namespace.as_str())
+            .use_db(settings.database.as_str())
+            .await
+    })
+    .await?;
     Ok(db)
 }
 

@@ -62,19 +62,25 @@ pub(crate) async fn apply(
     );
     if !holds(db, &projection, &fingerprint).await? {
         tracing::info!(content_type = %content_type.id, "building the list projection");
+        // Each statement commits on its own (SurrealDB builds an index over existing rows
+        // outside the defining transaction, so one transaction conflicts with itself).
+        // The fingerprint is written last: a start that dies half-way leaves a table
+        // without it, which the next start rebuilds. Every statement tolerates another
+        // node running the same ones at the same moment.
         sql += &format!(
             "REMOVE TABLE IF EXISTS {projection_ident};\n\
-             DEFINE TABLE {projection_ident} SCHEMALESS COMMENT \"{fingerprint}\";\n"
+             DEFINE TABLE IF NOT EXISTS {projection_ident} SCHEMALESS;\n"
         );
         for (name, body) in status_indexes(content_type) {
             sql += &format!(
-                "DEFINE INDEX {} ON {projection_ident} {body};\n",
+                "DEFINE INDEX IF NOT EXISTS {} ON {projection_ident} {body};\n",
                 ident(&name)
             );
         }
         let selected: Vec<String> = fields.iter().map(|f| ident(f)).collect();
         sql += &format!(
-            "INSERT IGNORE INTO {projection_ident} (SELECT type::record('{projection}', record::id(id)) AS id, {} FROM {table}) RETURN NONE;\n",
+            "INSERT IGNORE INTO {projection_ident} (SELECT type::record('{projection}', record::id(id)) AS id, {} FROM {table}) RETURN NONE;\n\
+             DEFINE TABLE OVERWRITE {projection_ident} SCHEMALESS COMMENT \"{fingerprint}\";\n",
             selected.join(", ")
         );
     }

@@ -299,7 +299,7 @@ pub(crate) async fn apply(
             .filter(|i| is_ours(i) && !wanted_names.contains(i.as_str()))
         {
             sql += &format!(
-                "REMOVE INDEX {} ON {};\n",
+                "REMOVE INDEX IF EXISTS {} ON {};\n",
                 ident(stale),
                 ident(&content_type.id)
             );
