@@ -11,7 +11,7 @@ use crate::convert::{from_db, time_to_db};
 use crate::entries::Store;
 use crate::error::StoreError;
 use crate::events::change_for;
-use crate::retry::{is_conflict, with_retries};
+use crate::retry::{ATTEMPTS, LOGGED_ATTEMPTS, is_conflict, with_retries_up_to};
 
 pub(crate) const AUDIT_TABLE: &str = "sys_audit";
 
@@ -182,11 +182,11 @@ impl Store {
         let change_values = change.map(|(_, values)| values);
         // Changes take turns within this process: they all increment the log's counter,
         // so running them at once would only make all but one retry.
-        let _turn = match change_values {
-            Some(_) => Some(self.change_turn.lock().await),
-            None => None,
+        let (_turn, attempts) = match change_values {
+            Some(_) => (Some(self.change_turn.lock().await), LOGGED_ATTEMPTS),
+            None => (None, ATTEMPTS),
         };
-        let rows = with_retries(|| async {
+        let rows = with_retries_up_to(attempts, || async {
             let mut query = self
                 .query(sql.as_str())
                 .bind(values.clone())
