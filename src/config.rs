@@ -60,6 +60,8 @@ pub struct StorageConfig {
     pub text_index: bool,
     pub timeout: String,
     pub connect_timeout: String,
+    pub cache_mib: u64,
+    pub memtable_mib: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -277,6 +279,7 @@ fn check(config: &Config) -> Result<(), (&'static str, String)> {
     crate::media_config::check(&config.media)?;
     crate::events_config::event_settings(&config.events)?;
     crate::events_config::webhooks(&config.webhooks)?;
+    crate::storage_config::engine_memory(&config.storage)?;
     check_server(&config.server)?;
     let plugins = &config.plugins;
     if plugins.default_timeout_ms == 0 || plugins.default_timeout_ms > plugins.max_timeout_ms {

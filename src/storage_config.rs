@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use civitas_store::StorageSettings;
+use civitas_store::{EngineMemory, StorageSettings};
 
 use crate::config::StorageConfig;
 use crate::events_config::duration;
@@ -24,6 +24,7 @@ pub fn settings(storage: &StorageConfig) -> Result<StorageSettings, Problem> {
             "and storage.password (or storage.password_file) must be set together".into(),
         ));
     }
+    let engine_memory = engine_memory(storage)?;
     Ok(StorageSettings {
         url: storage.url.clone(),
         namespace: storage.namespace.clone(),
@@ -42,6 +43,30 @@ pub fn settings(storage: &StorageConfig) -> Result<StorageSettings, Problem> {
             &storage.connect_timeout,
             Duration::ZERO,
         )?,
+        engine_memory,
+    })
+}
+
+/// Bounds that keep the engine working: a memory table too small for one ordinary
+/// write, or a cache of nothing, would fail or crawl.
+pub fn engine_memory(storage: &StorageConfig) -> Result<EngineMemory, Problem> {
+    let within = |key: &'static str, value: u64, range: std::ops::RangeInclusive<u64>| {
+        if range.contains(&value) {
+            Ok(value)
+        } else {
+            Err((
+                key,
+                format!(
+                    "{value} MiB is outside {} to {} MiB",
+                    range.start(),
+                    range.end()
+                ),
+            ))
+        }
+    };
+    Ok(EngineMemory {
+        cache_mib: within("storage.cache_mib", storage.cache_mib, 1..=1 << 20)?,
+        memtable_mib: within("storage.memtable_mib", storage.memtable_mib, 8..=4096)?,
     })
 }
 

@@ -121,4 +121,10 @@ fn a_bad_value_names_its_key_and_source() {
         &[("CIVITAS_SERVER__TYPO", "1")],
         &["server.typo"],
     );
+    fails_with(
+        &["serve"],
+        &[],
+        &[("CIVITAS_STORAGE__MEMTABLE_MIB", "2")],
+        &["storage.memtable_mib", "8 to 4096"],
+    );
 }

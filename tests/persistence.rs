@@ -15,6 +15,31 @@ fn on_disk() -> Options {
 }
 
 #[tokio::test]
+async fn the_storage_engine_gets_the_configured_memory() {
+    let options = Options {
+        env: vec![
+            ("CIVITAS_STORAGE__CACHE_MIB".into(), "12".into()),
+            ("CIVITAS_STORAGE__MEMTABLE_MIB".into(), "8".into()),
+            (
+                "CIVITAS_LOG__LEVEL".into(),
+                "info,surrealdb::core::kvs::surrealkv=info".into(),
+            ),
+        ],
+        ..on_disk()
+    };
+    let server = Server::start_with(options, TempDir::new().expect("temp dir")).await;
+    let (status, _) = json(server.get("/api/v1/content/page").send().await).await;
+    assert_eq!(status, 200);
+    // SurrealKV's own lines, as it configures itself: not the machine-sized defaults.
+    let log = server.log();
+    assert!(
+        log.contains("Setting block cache capacity: 12582912"),
+        "{log}"
+    );
+    assert!(log.contains("Setting max memtable size: 8388608"), "{log}");
+}
+
+#[tokio::test]
 async fn a_published_post_survives_a_restart() {
     let server = Server::start_with(on_disk(), TempDir::new().expect("temp dir")).await;
     let body = json!({"title": "Kept", "body": "Still here after a restart."});

@@ -10,8 +10,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use civitas_metrics::record::QueryOutcome;
-use surrealdb::engine::any::Any;
-use surrealdb::method::{IntoVariables, Query};
+use surrealdb::method::IntoVariables;
+
+use crate::database::Statements;
 
 /// Shared by every clone of a store (and its siblings: one connection).
 #[derive(Debug, Default)]
@@ -41,14 +42,14 @@ impl Availability {
 
 /// A query with the store's time limit; built and bound like the SDK's own.
 pub(crate) struct TimedQuery<'a> {
-    query: Query<'a, Any>,
+    query: Statements<'a>,
     pub(crate) limit: Option<Duration>,
     availability: Arc<Availability>,
 }
 
 impl<'a> TimedQuery<'a> {
     pub(crate) fn new(
-        query: Query<'a, Any>,
+        query: Statements<'a>,
         limit: Option<Duration>,
         availability: Arc<Availability>,
     ) -> TimedQuery<'a> {

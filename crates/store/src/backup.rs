@@ -21,12 +21,11 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use serde_json::json;
-use surrealdb::Surreal;
-use surrealdb::engine::any::Any;
 use surrealdb::types::{Object, Table, ToSql, Value};
 use tokio::sync::mpsc;
 
 use crate::connect::{StorageSettings, connect_patiently};
+use crate::database::{Database, Snapshot};
 use crate::entries::Store;
 use crate::error::StoreError;
 
@@ -89,8 +88,6 @@ fn table_names(tables: Option<Value>) -> Vec<String> {
 async fn emit(out: &mpsc::Sender<String>, line: String) -> bool {
     out.send(line).await.is_ok()
 }
-
-type Snapshot = surrealdb::method::Transaction<Any>;
 
 impl Store {
     /// Writes the whole database to `out`, a line at a time, from one read transaction.
@@ -330,7 +327,7 @@ pub async fn restore(
 }
 
 /// Inserts the (already checked) backup's records, a page at a time.
-async fn load(db: &Surreal<Any>, path: &Path) -> Result<(), RestoreError> {
+async fn load(db: &Database, path: &Path) -> Result<(), RestoreError> {
     let mut table = String::new();
     let mut page: Vec<Value> = Vec::new();
     for line in BackupReader::open(path)? {
@@ -352,7 +349,7 @@ async fn load(db: &Surreal<Any>, path: &Path) -> Result<(), RestoreError> {
 }
 
 /// Inserts `page` into `table` and empties it.
-async fn insert(db: &Surreal<Any>, table: &str, page: &mut Vec<Value>) -> Result<(), RestoreError> {
+async fn insert(db: &Database, table: &str, page: &mut Vec<Value>) -> Result<(), RestoreError> {
     if page.is_empty() {
         return Ok(());
     }

@@ -3,9 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use surrealdb::Surreal;
-use surrealdb::engine::any::{self, Any};
+use surrealdb::engine::any;
 use surrealdb::opt::auth::Root;
+
+use crate::database::{Database, EngineMemory};
 
 /// Where the data lives and how to reach it. Its `Debug` leaves the password out.
 #[derive(Clone)]
@@ -26,6 +27,8 @@ pub struct StorageSettings {
     pub timeout: Duration,
     /// How long the first connection to a server is retried at start.
     pub connect_timeout: Duration,
+    /// What an embedded SurrealKV engine may hold in memory; unused for a server.
+    pub engine_memory: EngineMemory,
 }
 
 impl StorageSettings {
@@ -45,6 +48,7 @@ impl std::fmt::Debug for StorageSettings {
             .field("password", &self.password.as_ref().map(|_| "(hidden)"))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("engine_memory", &self.engine_memory)
             .finish_non_exhaustive()
     }
 }
@@ -55,9 +59,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// Connects like `connect`; a server that cannot be reached yet (still starting, or
 /// restarting) is tried again, with waits doubling from 100 ms to 5 s, until
 /// `connect_timeout` has passed. Refused credentials and embedded engines fail at once.
-pub async fn connect_patiently(
+pub(crate) async fn connect_patiently(
     settings: &StorageSettings,
-) -> Result<Surreal<Any>, surrealdb::Error> {
+) -> Result<Database, surrealdb::Error> {
     let started = Instant::now();
     let mut wait = Duration::from_millis(100);
     let mut attempt = 1;
@@ -87,24 +91,25 @@ pub async fn connect_patiently(
     }
 }
 
-/// Connects, signs in when credentials are given, and selects the namespace and database.
-pub async fn connect(settings: &StorageSettings) -> Result<Surreal<Any>, surrealdb::Error> {
-    let db = any::connect(settings.url.as_str()).await?;
-    if let (Some(username), Some(password)) = (&settings.username, &settings.password) {
-        db.signin(Root {
-            username: username.clone(),
-            password: password.clone(),
-        })
-        .await?;
-    }
+/// Opens embedded storage, or connects to a server and signs in when credentials are
+/// given; then selects the namespace and database.
+async fn connect(settings: &StorageSettings) -> Result<Database, surrealdb::Error> {
+    let db = if settings.is_remote() {
+        let db = any::connect(settings.url.as_str()).await?;
+        if let (Some(username), Some(password)) = (&settings.username, &settings.password) {
+            db.signin(Root {
+                username: username.clone(),
+                password: password.clone(),
+            })
+            .await?;
+        }
+        Database::Server(db)
+    } else {
+        Database::open_embedded(&settings.url, settings.engine_memory).await?
+    };
     // A server creates the namespace and database on first use; nodes starting at once
     // on an empty server race to create them, and all but one are told to retry.
-    crate::retry::with_retries(|| async {
-        db.use_ns(settings.namespace.as_str())
-            .use_db(settings.database.as_str())
-            .await
-    })
-    .await?;
+    crate::retry::with_retries(|| db.use_ns_db(&settings.namespace, &settings.database)).await?;
     Ok(db)
 }
 

@@ -8,8 +8,6 @@ use civitas_core::slug::{numbered, slugify};
 use civitas_core::validate::Document;
 use civitas_core::{ContentType, FieldError, FieldKind, Status, SystemField, TypeRegistry};
 use serde_json::{Map, Value as Json};
-use surrealdb::Surreal;
-use surrealdb::engine::any::Any;
 use surrealdb::types::{Object, RecordId, Value};
 
 use crate::audit::{Actor, AuditEvent};
@@ -17,6 +15,7 @@ use crate::availability::{Availability, TimedQuery};
 use crate::connect::{StorageSettings, connect_patiently};
 use crate::convert::{datetime_to_db, field_to_db, from_db, object_from_db, time_to_db};
 use crate::counts::CountCache;
+use crate::database::{Database, Snapshot};
 use crate::error::{StoreError, unique_violation};
 use crate::freshness::{Generations, ReadSet};
 use crate::metrics::record_query;
@@ -88,7 +87,7 @@ fn new_node_id() -> Arc<str> {
 /// The content store: a database handle plus the types it holds. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    db: Surreal<Any>,
+    db: Database,
     registry: Arc<TypeRegistry>,
     pub(crate) counts: Arc<CountCache>,
     pub(crate) generations: Arc<Generations>,
@@ -165,10 +164,8 @@ impl Store {
     /// An interactive transaction on this store's connection: a backup's snapshot, read
     /// in many statements. Its statements are not counted nor time-limited: a backup of
     /// a large database may take longer than `storage.timeout`.
-    pub(crate) async fn begin(
-        &self,
-    ) -> Result<surrealdb::method::Transaction<surrealdb::engine::any::Any>, surrealdb::Error> {
-        self.db.clone().begin().await
+    pub(crate) async fn begin(&self) -> Result<Snapshot, surrealdb::Error> {
+        self.db.begin().await
     }
 
     /// Whether the last statement sent found the database unreachable (and no probe has

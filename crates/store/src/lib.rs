@@ -1,7 +1,8 @@
 //! Civitas storage on SurrealDB.
 //!
-//! One code path for every engine (`surrealkv://`, `mem://`, `ws://`) through
-//! `engine::any`. The database schema is derived from the content types and applied at
+//! One code path for every engine (`surrealkv://`, `mem://`, `ws://`): statements go
+//! through one handle (`database.rs`), whether the engine runs in this process (opened
+//! with the memory it is given) or is a SurrealDB server. The database schema is derived from the content types and applied at
 //! every start; entries are written and read with bound parameters only. Identifiers in
 //! generated SurrealQL (table and field names) come from the validated schema, never
 //! from a request.
@@ -10,10 +11,12 @@ mod accounts;
 mod audit;
 mod availability;
 mod backup;
+mod batched;
 mod compile;
 mod connect;
 mod convert;
 mod counts;
+mod database;
 mod descending;
 mod editing;
 mod entries;
@@ -42,7 +45,8 @@ mod webhooks;
 pub use accounts::{ApiToken, CredentialTable, NewToken, NewUser, Session, User, UserChanges};
 pub use audit::{Actor, AuditEvent, AuditPage, AuditQuery};
 pub use backup::{BackupSummary, RestoreError, check_backup, restore};
-pub use connect::{StorageSettings, connect, wait_until_closed};
+pub use connect::{StorageSettings, wait_until_closed};
+pub use database::EngineMemory;
 pub use editing::Edit;
 pub use entries::{Entry, StatusFilter, Store, Version, is_entry_id};
 pub use error::StoreError;

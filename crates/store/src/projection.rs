@@ -10,10 +10,9 @@
 
 use civitas_core::query::{Condition, ListQuery, Subject, Target};
 use civitas_core::{ContentType, FieldKind, Status};
-use surrealdb::Surreal;
-use surrealdb::engine::any::Any;
 use surrealdb::types::Value;
 
+use crate::database::Database;
 use crate::entries::{StatusFilter, Version};
 use crate::schema::{ident, status_indexed_fields, status_indexes};
 
@@ -37,7 +36,7 @@ fn projected_fields(content_type: &ContentType) -> Vec<String> {
 /// schema costs one lookup. (SurrealDB 3.3's own table views, `DEFINE TABLE .. AS
 /// SELECT`, copy the rows but do not update the view's indexes on later writes.)
 pub(crate) async fn apply(
-    db: &Surreal<Any>,
+    db: &Database,
     content_type: &ContentType,
 ) -> Result<(), surrealdb::Error> {
     let projection = table_name(content_type);
@@ -50,47 +49,55 @@ pub(crate) async fn apply(
         .iter()
         .map(|f| format!("\"{f}\": $after.{}", ident(f)))
         .collect();
-    let mut sql = format!(
+    let event = format!(
         "DEFINE EVENT OVERWRITE civitas_projection ON TABLE {table} THEN {{
             IF $event = 'DELETE' {{
                 DELETE type::record('{projection}', record::id($before.id));
             }} ELSE {{
                 UPSERT type::record('{projection}', record::id($after.id)) CONTENT {{ {} }};
             }};
-        }};\n",
+        }};",
         copied.join(", ")
     );
-    if !holds(db, &projection, &fingerprint).await? {
-        tracing::info!(content_type = %content_type.id, "building the list projection");
-        // Each statement commits on its own (SurrealDB builds an index over existing rows
-        // outside the defining transaction, so one transaction conflicts with itself).
-        // The fingerprint is written last: a start that dies half-way leaves a table
-        // without it, which the next start rebuilds. Every statement tolerates another
-        // node running the same ones at the same moment.
-        sql += &format!(
-            "REMOVE TABLE IF EXISTS {projection_ident};\n\
-             DEFINE TABLE IF NOT EXISTS {projection_ident} SCHEMALESS;\n"
-        );
-        for (name, body) in status_indexes(content_type) {
-            sql += &format!(
-                "DEFINE INDEX IF NOT EXISTS {} ON {projection_ident} {body};\n",
-                ident(&name)
-            );
-        }
-        let selected: Vec<String> = fields.iter().map(|f| ident(f)).collect();
-        sql += &format!(
-            "INSERT IGNORE INTO {projection_ident} (SELECT type::record('{projection}', record::id(id)) AS id, {} FROM {table}) RETURN NONE;\n\
-             DEFINE TABLE OVERWRITE {projection_ident} SCHEMALESS COMMENT \"{fingerprint}\";\n",
-            selected.join(", ")
+    db.query(event).await?.check()?;
+    if holds(db, &projection, &fingerprint).await? {
+        return Ok(());
+    }
+    tracing::info!(content_type = %content_type.id, "building the list projection");
+    // Each step commits on its own (SurrealDB builds an index over existing rows outside
+    // the defining transaction, so one transaction conflicts with itself), and the rows
+    // are copied in batches (one transaction must fit in the engine's memory table). The
+    // event above already copies every write made meanwhile. The fingerprint is written
+    // last: a start that dies half-way leaves a table without it, which the next start
+    // rebuilds. Every step tolerates another node running the same ones at the same moment.
+    let mut define = format!(
+        "REMOVE TABLE IF EXISTS {projection_ident};\n\
+         DEFINE TABLE IF NOT EXISTS {projection_ident} SCHEMALESS;\n"
+    );
+    for (name, body) in status_indexes(content_type) {
+        define += &format!(
+            "DEFINE INDEX IF NOT EXISTS {} ON {projection_ident} {body};\n",
+            ident(&name)
         );
     }
-    db.query(sql).await?.check()?;
+    db.query(define).await?.check()?;
+    let selected: Vec<String> = fields.iter().map(|f| ident(f)).collect();
+    let copy = format!(
+        "INSERT IGNORE INTO {projection_ident} (SELECT type::record('{projection}', record::id(id)) AS id, {} FROM $ids) RETURN NONE",
+        selected.join(", ")
+    );
+    crate::batched::for_each_batch(db, &content_type.id, &copy).await?;
+    db.query(format!(
+        "DEFINE TABLE OVERWRITE {projection_ident} SCHEMALESS COMMENT \"{fingerprint}\";"
+    ))
+    .await?
+    .check()?;
     Ok(())
 }
 
 /// Whether the database's projection table was built for these fields.
 async fn holds(
-    db: &Surreal<Any>,
+    db: &Database,
     projection: &str,
     fingerprint: &str,
 ) -> Result<bool, surrealdb::Error> {

@@ -11,9 +11,8 @@ use civitas_core::entry::SystemField;
 use civitas_core::query::sortable_fields;
 use civitas_core::{ContentType, FieldKind, TypeRegistry};
 use serde_json::Value;
-use surrealdb::Surreal;
-use surrealdb::engine::any::Any;
 
+use crate::database::Database;
 use crate::descending;
 use crate::media::MEDIA_TABLE;
 
@@ -241,7 +240,7 @@ const APPLY_ATTEMPTS: u32 = 10;
 /// the same moment: their definitions write the same catalogue records, so all but one
 /// transaction fail, and the statements are idempotent, so running them again is safe.
 pub(crate) async fn apply_alongside_others(
-    db: &Surreal<Any>,
+    db: &Database,
     registry: &TypeRegistry,
     keep_revisions: u64,
 ) -> Result<(), surrealdb::Error> {
@@ -275,7 +274,7 @@ fn rand_jitter() -> u64 {
 }
 
 pub(crate) async fn apply(
-    db: &Surreal<Any>,
+    db: &Database,
     registry: &TypeRegistry,
     keep_revisions: u64,
 ) -> Result<(), surrealdb::Error> {
@@ -322,7 +321,7 @@ pub(crate) async fn apply(
 /// Computes the descending keys of rows written before their field existed (once: when
 /// the key's index is about to be made), before that index is built over them.
 async fn fill_descending_keys(
-    db: &Surreal<Any>,
+    db: &Database,
     content_type: &ContentType,
     existing: &BTreeSet<String>,
 ) -> Result<(), surrealdb::Error> {
@@ -336,17 +335,13 @@ async fn fill_descending_keys(
     }
     tracing::info!(content_type = %content_type.id, fields = ?missing, "computing descending sort keys");
     // Setting any field makes the database compute every `VALUE` field of the row.
-    let sql = format!(
-        "UPDATE {} SET {} = NONE RETURN NONE",
-        ident(&content_type.id),
-        ident(&missing[0])
-    );
-    db.query(sql).await?.check()?;
+    let update = format!("UPDATE $ids SET {} = NONE RETURN NONE", ident(&missing[0]));
+    crate::batched::for_each_batch(db, &content_type.id, &update).await?;
     Ok(())
 }
 
 async fn existing_indexes(
-    db: &Surreal<Any>,
+    db: &Database,
     table: &str,
 ) -> Result<BTreeSet<String>, surrealdb::Error> {
     let mut response = db

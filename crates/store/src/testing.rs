@@ -18,6 +18,10 @@ pub(crate) async fn memory_store() -> Store {
         text_index: false,
         timeout: std::time::Duration::from_secs(10),
         connect_timeout: std::time::Duration::ZERO,
+        engine_memory: crate::EngineMemory {
+            cache_mib: 16,
+            memtable_mib: 16,
+        },
     };
     let registry = Arc::new(TypeRegistry::builtin().expect("built-in types"));
     Store::open(&settings, registry).await.expect("store opens")
