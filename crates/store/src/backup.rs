@@ -24,6 +24,7 @@ use serde_json::json;
 use surrealdb::types::{Object, Table, ToSql, Value};
 use tokio::sync::mpsc;
 
+use crate::batched::page_by_id;
 use crate::connect::{StorageSettings, connect_patiently};
 use crate::database::{Database, Snapshot};
 use crate::entries::Store;
@@ -130,16 +131,7 @@ async fn dump_table(
     summary.tables += 1;
     let mut after: Option<Value> = None;
     loop {
-        let mut vars = Object::new();
-        vars.insert("table", table.to_owned());
-        vars.insert("limit", PAGE);
-        let sql = match after.take() {
-            None => "SELECT * FROM type::table($table) ORDER BY id LIMIT $limit",
-            Some(id) => {
-                vars.insert("after", id);
-                "SELECT * FROM type::table($table) WHERE id > $after ORDER BY id LIMIT $limit"
-            }
-        };
+        let (sql, vars) = page_by_id("*", table, after.take(), PAGE);
         let rows: Vec<Value> = snapshot.query(sql).bind(vars).await?.check()?.take(0)?;
         for row in &rows {
             if !emit(out, format!("{}\n", row.to_sql())).await {

@@ -19,16 +19,7 @@ pub(crate) async fn for_each_batch(
     let mut after: Option<Value> = None;
     let mut passed = 0;
     loop {
-        let mut vars = Object::new();
-        vars.insert("table", table.to_owned());
-        vars.insert("limit", BATCH);
-        let select = match after.take() {
-            None => "SELECT VALUE id FROM type::table($table) ORDER BY id LIMIT $limit",
-            Some(id) => {
-                vars.insert("after", id);
-                "SELECT VALUE id FROM type::table($table) WHERE id > $after ORDER BY id LIMIT $limit"
-            }
-        };
+        let (select, vars) = page_by_id("VALUE id", table, after.take(), BATCH);
         let sql = format!("LET $ids = ({select});\n{each};\nRETURN $ids;");
         let ids: Vec<Value> = db.query(sql).bind(vars).await?.check()?.take(2)?;
         passed += ids.len() as u64;
@@ -37,4 +28,28 @@ pub(crate) async fn for_each_batch(
         }
         after = ids.last().cloned();
     }
+}
+
+/// The statement and variables that read `limit` rows of `table` (`projection` of each)
+/// in id order, after the row `after` when given: a range walk of the table, never a scan
+/// from the start.
+pub(crate) fn page_by_id(
+    projection: &str,
+    table: &str,
+    after: Option<Value>,
+    limit: i64,
+) -> (String, Object) {
+    let mut vars = Object::new();
+    vars.insert("table", table.to_owned());
+    vars.insert("limit", limit);
+    let range = match after {
+        None => "",
+        Some(id) => {
+            vars.insert("after", id);
+            "WHERE id > $after "
+        }
+    };
+    let sql =
+        format!("SELECT {projection} FROM type::table($table) {range}ORDER BY id LIMIT $limit");
+    (sql, vars)
 }
