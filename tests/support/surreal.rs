@@ -17,8 +17,8 @@ pub const PASS: &str = "surreal-test-pass";
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The server binary: `SURREAL_BIN` when set (any SurrealDB 3.3 server), otherwise the
-/// one `scripts/surrealdb.sh` builds on first use (minutes on a cold machine; CI builds
-/// it before the tests, in `.ci/run`).
+/// one `scripts/surrealdb.sh` builds on first use (minutes on a cold machine; CI skips
+/// these tests rather than build it, see `.ci/run`).
 fn binary() -> &'static PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
