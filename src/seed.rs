@@ -65,8 +65,13 @@ pub enum SeedError {
     },
 }
 
-/// Creates and publishes every demo entry that does not exist yet.
+/// Creates and publishes every demo entry that does not exist yet. No client waits for
+/// it, so plugin calls get the clock of `unhurried` work.
 pub async fn seed(state: &AppState) -> Result<SeedReport, SeedError> {
+    civitas_plugin_host::unhurried(seed_missing(state)).await
+}
+
+async fn seed_missing(state: &AppState) -> Result<SeedReport, SeedError> {
     let actor = Actor::system("seed");
     let store = &state.store;
     let mut report = SeedReport::default();

@@ -1,7 +1,8 @@
 //! The plugin time one request may spend, across every hook call it makes. A plugin's own
 //! deadline bounds one call; without a budget per request, a list of N entries through an
 //! `after-read` near its deadline would cost N deadlines, and anonymous clients could make
-//! the server spend seconds of CPU per request.
+//! the server spend seconds of CPU per request. Work that no client waits for (seeding at
+//! start) runs `unhurried` instead: the clock may run longer, the CPU limit stays.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 tokio::task_local! {
     static BUDGET: Budget;
+    static UNHURRIED: ();
 }
 
 struct Budget {
@@ -46,4 +48,17 @@ pub(crate) fn left() -> Option<Left> {
 /// Charges a call's time to the current request.
 pub(crate) fn spend(elapsed: Duration) {
     let _ = BUDGET.try_with(|budget| budget.spent.set(budget.spent.get() + elapsed));
+}
+
+/// Runs `work`, which no client waits for, so a busy machine's clock does not fail its
+/// hook calls: they get `call::UNHURRIED_WALL_CAP_FACTOR` times their CPU time on the
+/// clock. Seeding at start uses it: a node on a loaded machine would otherwise exit
+/// because a plugin's first call waited half a second for a core.
+pub async fn unhurried<F: Future>(work: F) -> F::Output {
+    UNHURRIED.scope((), work).await
+}
+
+/// Whether the current task runs `unhurried` outside any request's budget.
+pub(crate) fn is_unhurried() -> bool {
+    UNHURRIED.try_with(|_| ()).is_ok() && left().is_none()
 }

@@ -26,6 +26,9 @@ const BACKSTOP_SLACK: Duration = Duration::from_millis(50);
 /// request budget says less: room for a busy server, still a bound on reads that hang.
 pub(crate) const WALL_CAP_FACTOR: u32 = 10;
 
+/// The same for work no client waits for (`budget::unhurried`): still a bound on a hang.
+pub(crate) const UNHURRIED_WALL_CAP_FACTOR: u32 = 100;
+
 /// An export call.
 pub(crate) enum Call {
     Describe,
@@ -62,6 +65,14 @@ impl CallTime {
         CallTime {
             cpu,
             wall: cpu.saturating_mul(WALL_CAP_FACTOR),
+        }
+    }
+
+    /// A CPU limit with the longer wall-clock cap of work no client waits for.
+    pub(crate) fn unhurried(cpu: Duration) -> CallTime {
+        CallTime {
+            cpu,
+            wall: cpu.saturating_mul(UNHURRIED_WALL_CAP_FACTOR),
         }
     }
 }

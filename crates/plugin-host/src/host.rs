@@ -504,8 +504,8 @@ impl PluginHost {
 
     /// Runs a call on a plugin that may be disabled, recording success or fault. The
     /// call may use the plugin's own time limit of CPU (`cpu_clock`), within a wall-clock
-    /// cap of ten times that, or of what is left of the request's plugin time budget if
-    /// that is less. Only using up the CPU time is the plugin's fault; running out of
+    /// cap of ten times that (a hundred when `unhurried`), or of what is left of the
+    /// request's plugin time budget if that is less. Only using up the CPU time is the plugin's fault; running out of
     /// budget is the request's limit, and the cap a busy server's.
     async fn run(
         &self,
@@ -526,7 +526,11 @@ impl PluginHost {
         if let Some(budget) = budget.filter(|b| b.left.is_zero()) {
             return Err(budget_spent(plugin, hook, budget.total));
         }
-        let mut time = CallTime::cpu(own_deadline);
+        let mut time = if budget::is_unhurried() {
+            CallTime::unhurried(own_deadline)
+        } else {
+            CallTime::cpu(own_deadline)
+        };
         let budget_caps = budget.filter(|b| b.left < time.wall);
         if let Some(budget) = budget_caps {
             time.wall = budget.left;

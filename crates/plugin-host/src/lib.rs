@@ -28,7 +28,7 @@ mod state;
 #[cfg(test)]
 mod tests;
 
-pub use budget::with_budget;
+pub use budget::{unhurried, with_budget};
 pub use error::{HookError, HostError};
 pub use host::{LoadOutcome, PluginHost};
 pub use manifest::{Capabilities, ManifestLimits, PluginManifest, WasmFile};

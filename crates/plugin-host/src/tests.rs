@@ -328,3 +328,34 @@ async fn the_time_limit_counts_work_not_waiting() {
         "the call was kept waiting: {took:?}"
     );
 }
+
+/// Work no client waits for gets a longer clock: kept from its core for longer than ten
+/// times its CPU limit, an `unhurried` call is still stopped for its work, not by the
+/// clock, while the same call in a plain task is stopped by the clock.
+#[tokio::test(flavor = "current_thread")]
+async fn unhurried_work_is_not_failed_by_a_busy_clock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = plugins_dir(tmp.path(), "target/test-plugins", &["infinite-loop"]);
+    let mut settings = settings(tmp.path(), dir);
+    settings.max_timeout_ms = 20;
+    let host = PluginHost::new(settings).unwrap();
+    host.load_all(&reserved()).await;
+    let kept_waiting = |host: PluginHost| async move {
+        let busy = tokio::spawn(async {
+            tokio::task::yield_now().await;
+            std::thread::sleep(Duration::from_millis(250));
+        });
+        let result = host
+            .validate("hostile_loop", &json!({"title": "x"}), cx())
+            .await;
+        busy.await.unwrap();
+        match result {
+            Err(HookError::Failed { reason, .. }) => reason,
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    };
+    let plain = kept_waiting(host.clone()).await;
+    assert!(plain.contains("did not finish within 200 ms"), "{plain}");
+    let unhurried = crate::unhurried(kept_waiting(host)).await;
+    assert!(unhurried.contains("20 ms of work"), "{unhurried}");
+}
