@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use crate::plugins::with_plugins;
-use crate::support::{Server, create_published};
+use crate::support::{Server, create_published, install_node_packages, run_tool};
 
 const EXAMPLE_FILES: [&str; 5] = [
     "package.json",
@@ -29,31 +29,11 @@ fn client_dir() -> PathBuf {
     let example = root.join("examples/typescript");
     let dir = root.join("target/ts-client");
     fs::create_dir_all(dir.join("src")).expect("client dir");
-    let installed_lock = fs::read(dir.join("node_modules/.civitas-lock")).unwrap_or_default();
     for file in EXAMPLE_FILES {
         fs::copy(example.join(file), dir.join(file)).expect("copy example file");
     }
-    let lock = fs::read(dir.join("package-lock.json")).expect("lock file");
-    if installed_lock != lock {
-        run(&dir, "npm", &["ci", "--no-audit", "--no-fund"]);
-        fs::write(dir.join("node_modules/.civitas-lock"), lock).expect("install marker");
-    }
+    install_node_packages(&dir);
     dir
-}
-
-fn run(dir: &Path, program: &str, args: &[&str]) -> String {
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{program} runs (Node.js and npm are needed): {e}"));
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{program} {args:?} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
 }
 
 #[tokio::test]
@@ -69,12 +49,12 @@ async fn a_client_generated_from_the_document_type_checks_and_works() {
             .display()
             .to_string()
     };
-    run(
+    run_tool(
         &dir,
         &bin("openapi-typescript"),
         &[&document, "-o", "src/civitas.d.ts"],
     );
-    run(&dir, &bin("tsc"), &["--strict"]);
+    run_tool(&dir, &bin("tsc"), &["--strict"]);
     let output = Command::new("node")
         .arg("dist/main.js")
         .env("CIVITAS_URL", &server.base)

@@ -415,6 +415,34 @@ pub fn url_encode(text: &str) -> String {
 
 /// A Python command-line tool from PyPI, installed on first use into its own virtualenv
 /// under `target/` (`python3` is needed; nothing is installed outside the project).
+/// Runs a tool (`npm`, one from `node_modules/.bin`, a script) in `dir`, failing the test
+/// with its output when it fails; returns what it printed.
+pub fn run_tool(dir: &Path, program: &str, args: &[&str]) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} could not start (npm and node need Node.js): {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// Installs the npm packages of `dir` from its lock file, again only when the lock changed
+/// since the last install (a marker in `node_modules` remembers it).
+pub fn install_node_packages(dir: &Path) {
+    let lock = std::fs::read(dir.join("package-lock.json")).expect("lock file");
+    let marker = dir.join("node_modules/.civitas-lock");
+    if std::fs::read(&marker).unwrap_or_default() != lock {
+        run_tool(dir, "npm", &["ci", "--no-audit", "--no-fund"]);
+        std::fs::write(marker, lock).expect("install marker");
+    }
+}
+
 pub fn python_tool(venv: &str, requirement: &str, executable: &str) -> PathBuf {
     let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target")

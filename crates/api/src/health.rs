@@ -95,6 +95,7 @@ fn needs_no_storage(path: &str) -> bool {
     path.starts_with("/api/v1/health")
         || path == "/api/v1/openapi.json"
         || path.starts_with("/docs")
+        || path.starts_with("/admin")
 }
 
 /// While the database is known to be out of reach, answers 503 at once instead of

@@ -12,6 +12,8 @@ use crate::middleware::HeadersFuture;
 /// Routes the OpenAPI document does not list (the document itself, the docs page, files).
 const UNDOCUMENTED: [&str; 3] = ["/", "/docs", "/api/v1/openapi.json"];
 const ASSETS: &str = "/assets/{id}/{filename}";
+/// The editors' web app: its files and its client-side routes, one label for all.
+const ADMIN_UI: &str = "/admin/{path}";
 
 fn route_of<'a>(routes: &'a Routes, path: &'a str) -> &'a str {
     if let Some(template) = routes.template(path) {
@@ -22,6 +24,9 @@ fn route_of<'a>(routes: &'a Routes, path: &'a str) -> &'a str {
     }
     if path.starts_with("/assets/") {
         return ASSETS;
+    }
+    if path == "/admin" || path.starts_with("/admin/") {
+        return ADMIN_UI;
     }
     "unmatched"
 }
