@@ -431,7 +431,7 @@ async fn repeated_faults_disable_a_plugin_until_reloaded() {
 /// notes, each then given an unpublished change: the public has never seen them at
 /// their current revision, so nothing is kept for their public reads yet (each write's
 /// own answer, an editor's view, did go through `after-read`).
-async fn slow_notes(env: &[(&str, &str)], count: usize) -> Server {
+pub async fn slow_notes(env: &[(&str, &str)], count: usize) -> Server {
     let mut options = with_plugins("test-plugins");
     options
         .env

@@ -90,11 +90,17 @@ impl ResponseCache {
 }
 
 /// Public answers do not depend on who asks (access was checked before this point, by
-/// `public_reads`), so one cached answer serves every caller.
+/// `public_reads`), so one cached answer serves every caller. GraphQL answers do (admins
+/// may introspect, previews are asked for inside the query), so only anonymous ones are
+/// kept.
 fn cache_key(request: &Request) -> Option<String> {
+    let path = request.uri().path();
+    let graphql_with_credential = path.starts_with("/api/v1/graphql")
+        && request.headers().contains_key(header::AUTHORIZATION);
     let cacheable = request.method() == Method::GET
-        && is_public_read(request.uri().path())
-        && !mentions_preview(request);
+        && is_public_read(path)
+        && !mentions_preview(request)
+        && !graphql_with_credential;
     cacheable.then(|| request.uri().to_string())
 }
 

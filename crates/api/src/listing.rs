@@ -117,8 +117,18 @@ pub async fn one(
     key: &str,
     audience: Audience,
 ) -> Result<Found, ApiError> {
+    one_with(state, params(request)?, type_id, key, audience).await
+}
+
+/// [`one`], from query parameters already taken apart (GraphQL's arguments rewritten).
+pub async fn one_with(
+    state: &AppState,
+    mut params: Vec<(String, String)>,
+    type_id: &str,
+    key: &str,
+    audience: Audience,
+) -> Result<Found, ApiError> {
     let content_type = state.content_type(type_id)?;
-    let mut params = params(request)?;
     let (audience, locale) = audience_and_locale(state, audience, &mut params)?;
     let query = EntryQuery::parse(
         &params,
@@ -185,8 +195,17 @@ pub async fn list(
     type_id: &str,
     audience: Audience,
 ) -> Result<Value, ApiError> {
+    list_with(state, params(request)?, type_id, audience).await
+}
+
+/// [`list`], from query parameters already taken apart (GraphQL's arguments rewritten).
+pub async fn list_with(
+    state: &AppState,
+    mut params: Vec<(String, String)>,
+    type_id: &str,
+    audience: Audience,
+) -> Result<Value, ApiError> {
     let content_type = state.content_type(type_id)?;
-    let mut params = params(request)?;
     let (audience, locale) = audience_and_locale(state, audience, &mut params)?;
     let extra: &[&str] = if audience == Audience::Admin {
         &["status"]

@@ -13,7 +13,7 @@ use civitas_core::slug::MAX_SLUG_LEN;
 use civitas_core::{ContentType, FieldKind, SystemField, TypeRegistry};
 use serde_json::{Map, Value, json};
 
-use crate::schemas::pascal_case;
+use civitas_core::content_type::pascal_case;
 
 /// One value of a field of this kind, as a filter compares it.
 fn scalar_schema(kind: &FieldKind) -> Value {

@@ -2,25 +2,13 @@
 //! the same field definitions that validation uses, so the documented and the enforced
 //! rules are one.
 
+use civitas_core::content_type::pascal_case;
 use civitas_core::field::{Bounds, TextRules};
 use civitas_core::validate::is_text_kind;
 use civitas_core::{ContentType, Field, FieldKind, Status, SystemField};
 use serde_json::{Map, Value, json};
 
 use crate::value_patterns;
-
-/// `study_case` -> `StudyCase`, for schema names.
-pub fn pascal_case(id: &str) -> String {
-    id.split('_')
-        .map(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
-}
 
 /// Which view of an entry a schema describes.
 #[derive(Clone, Copy, PartialEq, Eq)]

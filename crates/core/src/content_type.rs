@@ -22,6 +22,20 @@ pub struct ContentType {
     pub fields: Vec<Field>,
 }
 
+/// A type id in PascalCase (`study_case` -> `StudyCase`): the form names take in the
+/// OpenAPI document and the GraphQL schema.
+pub fn pascal_case(id: &str) -> String {
+    id.split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 impl ContentType {
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)

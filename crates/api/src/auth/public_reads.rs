@@ -14,7 +14,12 @@ use crate::error::{ApiError, ErrorCode};
 use crate::state::SharedState;
 
 /// Routes that serve published content.
-pub const PUBLIC_PREFIXES: [&str; 3] = ["/api/v1/content/", "/api/v1/types", "/api/v1/search"];
+pub const PUBLIC_PREFIXES: [&str; 4] = [
+    "/api/v1/content/",
+    "/api/v1/types",
+    "/api/v1/search",
+    "/api/v1/graphql",
+];
 
 pub fn is_public_read(path: &str) -> bool {
     PUBLIC_PREFIXES

@@ -16,8 +16,9 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ErrorCode;
 use crate::query_schema::filter_components;
-use crate::schemas::{View, entry_schema, pascal_case, translation_schema};
+use crate::schemas::{View, entry_schema, translation_schema};
 use crate::state::AppState;
+use civitas_core::content_type::pascal_case;
 
 /// What the success response and the body of an operation hold, by operation id.
 struct Role {
@@ -216,9 +217,11 @@ fn finish(mut item: Value, state: &AppState, path: &str, runs_plugins: bool) -> 
             .unwrap_or_default()
             .to_owned();
         link_follow_ups(operation, &operation_id, "");
+        // GraphQL queries take `preview` as an argument.
         let takes_preview = operation["parameters"]
             .as_array()
-            .is_some_and(|ps| ps.iter().any(|p| p["name"] == "preview"));
+            .is_some_and(|ps| ps.iter().any(|p| p["name"] == "preview"))
+            || responses::GRAPHQL_QUERIES.contains(&operation_id.as_str());
         if takes_preview && operation.get("security").is_none() {
             // Anyone may read; a preview needs a credential that may preview the type.
             operation["security"] = json!([{}, {"preview": []}]);

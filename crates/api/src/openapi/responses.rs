@@ -54,7 +54,10 @@ fn error_statuses(operation: &Value, traits: &Traits<'_>) -> BTreeSet<u16> {
     // These rewrite the entry, which is checked like any write (say a referenced entry
     // has gone since), or reload a plugin, which may be refused.
     let rewrites = ["restoreRevision", "deleteTranslation", "reloadPlugin"];
-    if rewrites.iter().any(|id| operation_id.starts_with(id)) {
+    // A GraphQL document that does not parse, fit the schema or stay within the limits.
+    if rewrites.iter().any(|id| operation_id.starts_with(id))
+        || GRAPHQL_QUERIES.contains(&operation_id)
+    {
         statuses.insert(422);
     }
     if operation_id == "login" {
@@ -139,9 +142,43 @@ pub fn declare(operation: &mut Value, traits: &Traits<'_>) {
             json!({"description": "Not modified: the `If-None-Match` ETag is still current."}),
         );
     }
+    let graphql = GRAPHQL_QUERIES.contains(&operation_id.as_str());
     let mut errors: Map<String, Value> = statuses
         .into_iter()
-        .map(|status| (status.to_string(), error_response(status)))
+        .map(|status| {
+            let mut response = error_response(status);
+            if graphql {
+                graphql_shaped(&mut response);
+            }
+            (status.to_string(), response)
+        })
         .collect();
     responses.append(&mut errors);
+}
+
+/// The operations that run GraphQL queries.
+pub const GRAPHQL_QUERIES: [&str; 2] = ["graphqlGet", "graphqlPost"];
+
+/// GraphQL's own refusals come as `{"errors": [{"message", "extensions": {"code"}}]}`;
+/// those made before it (a body that is not JSON, a missing token where public reads need
+/// one) as every route's error body.
+fn graphql_shaped(response: &mut Value) {
+    let schema = &mut response["content"]["application/json; charset=utf-8"]["schema"];
+    let graphql = json!({
+        "type": "object",
+        "required": ["errors"],
+        "properties": {"errors": {"type": "array", "items": {
+            "type": "object",
+            "required": ["message", "extensions"],
+            "properties": {
+                "message": {"type": "string"},
+                "extensions": {
+                    "type": "object",
+                    "required": ["code"],
+                    "properties": {"code": {"type": "string"}}
+                }
+            }
+        }}}
+    });
+    *schema = json!({"anyOf": [schema.take(), graphql]});
 }
