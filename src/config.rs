@@ -12,9 +12,9 @@ use serde::{Deserialize, Deserializer};
 /// Every setting, with its default and a comment; also the documentation.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
-const SECTIONS: [&str; 11] = [
+const SECTIONS: [&str; 12] = [
     "server", "storage", "limits", "api", "auth", "plugins", "media", "events", "webhooks",
-    "metrics", "log",
+    "metrics", "log", "graphql",
 ];
 const MIN_TOKEN_LEN: usize = 16;
 
@@ -32,6 +32,7 @@ pub struct Config {
     pub webhooks: crate::events_config::WebhooksConfig,
     pub metrics: MetricsConfig,
     pub log: LogConfig,
+    pub graphql: civitas_api::GraphqlSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -43,6 +44,7 @@ pub struct ServerConfig {
     pub cors_max_age_secs: u64,
     pub hsts_max_age_secs: u64,
     pub client_ip_header: String,
+    pub admin_ui: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -347,7 +347,10 @@ async fn open_app_on(
         None => open_store(config, Arc::new(registry)).await?,
     };
     plugins.set_reader(StoreReader::shared(store.clone()));
+    let graphql =
+        civitas_api::build_graphql_schemas(store.registry(), config.api.default_page_size)?;
     Ok(Arc::new(AppState {
+        graphql,
         store,
         plugins,
         settings: api_settings(config),
@@ -439,8 +442,10 @@ fn api_settings(config: &Config) -> ApiSettings {
             max_age_secs: config.server.cors_max_age_secs,
         },
         hsts_max_age_secs: config.server.hsts_max_age_secs,
+        admin_ui: config.server.admin_ui,
         scheduler_interval: Duration::from_millis(config.api.scheduler_interval_ms),
         plugin_request_budget: Duration::from_millis(config.plugins.request_budget_ms),
+        graphql: config.graphql.clone(),
         locales: Locales {
             default: config.api.default_locale.clone(),
             available: config.api.locales.clone(),

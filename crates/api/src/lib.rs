@@ -13,6 +13,7 @@ mod entry_routes;
 mod envelope;
 pub mod error;
 pub mod events;
+mod graphql;
 mod health;
 mod http_metrics;
 mod listing;
@@ -47,8 +48,10 @@ use poem::{Endpoint, EndpointExt, IntoResponse, Route, get};
 use poem_openapi::OpenApiService;
 
 pub use cache::ResponseCache;
+pub use civitas_graphql::Settings as GraphqlSettings;
 pub use content::{body_object, create as create_entry};
 pub use cors::CorsPolicy;
+pub use graphql::build_schemas as build_graphql_schemas;
 pub use locales::Locales;
 pub use reader::StoreReader;
 pub use server::{ServeError, serve};
@@ -59,6 +62,7 @@ use crate::audit_log::AuditApi;
 use crate::auth::routes::AuthApi;
 use crate::backup::BackupApi;
 use crate::events::EventsApi;
+use crate::graphql::GraphqlApi;
 use crate::health::HealthApi;
 use crate::media::MediaApi;
 use crate::plugins::PluginAdminApi;
@@ -86,6 +90,7 @@ type Apis = (
     EventsApi,
     WebhooksApi,
     BackupApi,
+    GraphqlApi,
 );
 
 fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
@@ -107,6 +112,7 @@ fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
             EventsApi { state: state() },
             WebhooksApi { state: state() },
             BackupApi { state: state() },
+            GraphqlApi { state: state() },
         ),
         "Civitas",
         env!("CARGO_PKG_VERSION"),
@@ -118,6 +124,16 @@ fn service(state: &SharedState) -> OpenApiService<Apis, ()> {
 pub fn openapi_document(state: &SharedState) -> Result<String, serde_json::Error> {
     let document = openapi::document(&service(state).spec(), state)?;
     serde_json::to_string_pretty(&document)
+}
+
+/// The editors' web app, when `server.admin_ui` is on. Its images may come from the
+/// origin of `media.base_url` (a CDN) besides this server.
+fn admin_ui(state: &SharedState) -> civitas_admin_ui::AdminUi {
+    let media_origin = url::Url::parse(&state.media.settings.base_url)
+        .ok()
+        .filter(|base| matches!(base.scheme(), "http" | "https"))
+        .map(|base| base.origin().ascii_serialization());
+    civitas_admin_ui::AdminUi::new(state.settings.admin_ui, media_origin.as_deref())
 }
 
 /// Builds the whole HTTP application: routes, OpenAPI document, docs UI and middleware.
@@ -151,6 +167,7 @@ pub fn app(state: SharedState) -> Result<impl Endpoint, serde_json::Error> {
             get(make_sync(move |_| Html(docs.as_str().to_owned()))),
         )
         .at("/", get(make_sync(|_| Redirect::see_other("/docs"))))
+        .nest_no_strip("/admin", admin_ui(&state))
         .at("/assets/:id/:filename", get(media::asset))
         .around(middleware::limit_body(max_body_bytes))
         .around(health::storage_gate)

@@ -24,12 +24,16 @@ pub struct ApiSettings {
     pub cors: CorsPolicy,
     /// Strict-Transport-Security max-age; 0 sends none.
     pub hsts_max_age_secs: u64,
+    /// Whether the editors' web app is served at /admin.
+    pub admin_ui: bool,
     /// The site's locales.
     pub locales: Locales,
     /// How often the scheduler looks for due publish and unpublish times.
     pub scheduler_interval: std::time::Duration,
     /// Plugin time one request may spend across all its hook calls.
     pub plugin_request_budget: std::time::Duration,
+    /// GraphQL's limits and introspection rule.
+    pub graphql: civitas_graphql::Settings,
 }
 
 pub struct AppState {
@@ -41,6 +45,8 @@ pub struct AppState {
     pub media: crate::media::MediaLibrary,
     pub events: crate::events::EventHub,
     pub webhooks: crate::webhooks::Webhooks,
+    /// The GraphQL schema, built from the content types at start.
+    pub graphql: civitas_graphql::Schemas,
 }
 
 pub type SharedState = Arc<AppState>;
