@@ -437,6 +437,7 @@ async fn refuses_costly_queries_before_any_database_query() {
         (costly, "query_too_costly"),
         (long.as_str(), "query_too_long"),
         ("{ post_list { ", "invalid_query"),
+        ("{ post_list { nodes { no_such_field } } }", "invalid_query"),
     ] {
         let (status, body, count) = post(&server, query).await;
         assert_eq!((status, code(&body)), (422, expected), "{body}");
