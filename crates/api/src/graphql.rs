@@ -16,7 +16,8 @@ use poem_openapi::payload::{Json, PlainText, Response};
 use poem_openapi::{OpenApi, Tags};
 use serde_json::{Value, json};
 
-use crate::auth::{Access, Capability, Principal, authenticate, unauthorized};
+use crate::auth::public_reads::may_read;
+use crate::auth::{Access, Capability, Principal, optional_principal, unauthorized};
 use crate::error::{ApiError, ErrorCode};
 use crate::listing::{self, Audience, Found};
 use crate::state::{AppState, SharedState};
@@ -139,19 +140,6 @@ impl GraphqlApi {
     }
 }
 
-/// Who asks: nobody, or the holder of a valid credential (a wrong one is refused).
-async fn caller(state: &AppState, request: &Request) -> Result<Option<Principal>, ApiError> {
-    let Some(value) = request.headers().get(header::AUTHORIZATION) else {
-        return Ok(None);
-    };
-    let bearer = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(unauthorized)?;
-    authenticate(state, bearer.trim()).await.map(Some)
-}
-
 fn may_introspect(state: &AppState, principal: Option<&Principal>) -> bool {
     match state.settings.graphql.introspection {
         Introspection::Everyone => true,
@@ -178,7 +166,7 @@ async fn answer(state: &SharedState, request: &Request, body: Value) -> Answer {
         );
         return refusal(REFUSED, "query_too_long", &message);
     }
-    let principal = match caller(state, request).await {
+    let principal = match optional_principal(state, request).await {
         Ok(principal) => principal,
         Err(error) => return api_refusal(error),
     };
@@ -271,13 +259,7 @@ impl Reader {
             return Ok(());
         }
         let principal = self.principal.as_ref().ok_or_else(unauthorized)?;
-        if principal.access(Capability::Preview, Some(type_id)) == Access::Denied {
-            return Err(ApiError::new(
-                ErrorCode::Forbidden,
-                "this credential may not preview drafts here",
-            ));
-        }
-        Ok(())
+        may_read(principal, Capability::Preview, Some(type_id))
     }
 }
 

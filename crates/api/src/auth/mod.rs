@@ -48,6 +48,23 @@ pub fn unauthorized() -> ApiError {
     )
 }
 
+/// Who sends `request`: `None` without an `Authorization` header (an anonymous caller);
+/// a header that is not a valid bearer token is refused.
+pub async fn optional_principal(
+    state: &AppState,
+    request: &poem::Request,
+) -> Result<Option<Principal>, ApiError> {
+    let Some(value) = request.headers().get(poem::http::header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let bearer = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(unauthorized)?;
+    authenticate(state, bearer.trim()).await.map(Some)
+}
+
 /// The content type a content route is about: `/api/v1/content/{type}/...` or
 /// `/api/v1/admin/content/{type}/...`. Read from the URI because poem-openapi renames
 /// path variables (`param0`, ...) internally.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use poem::http::header;
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
 
-use crate::auth::{Access, Capability, authenticate, type_in_path, unauthorized};
+use crate::auth::{Access, Capability, Principal, authenticate, type_in_path, unauthorized};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::SharedState;
 
@@ -64,20 +64,28 @@ pub async fn guard<E: Endpoint>(next: Arc<E>, request: Request) -> Result<Respon
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(unauthorized)?;
         let principal = authenticate(&state, bearer.trim()).await?;
-        if principal.access(capability, type_in_path(path)) == Access::Denied {
-            return Err(ApiError::new(
-                ErrorCode::Forbidden,
-                format!(
-                    "this credential may not {} here",
-                    if capability == Capability::Preview {
-                        "preview drafts"
-                    } else {
-                        "read published content"
-                    }
-                ),
-            )
-            .into());
-        }
+        may_read(&principal, capability, type_in_path(path))?;
     }
     Ok(next.call(request).await?.into_response())
+}
+
+/// Whether `principal` may read published content (`Read`) or drafts (`Preview`) of
+/// `type_id` (any type when `None`).
+pub fn may_read(
+    principal: &Principal,
+    capability: Capability,
+    type_id: Option<&str>,
+) -> Result<(), ApiError> {
+    if principal.access(capability, type_id) != Access::Denied {
+        return Ok(());
+    }
+    let what = if capability == Capability::Preview {
+        "preview drafts"
+    } else {
+        "read published content"
+    };
+    Err(ApiError::new(
+        ErrorCode::Forbidden,
+        format!("this credential may not {what} here"),
+    ))
 }

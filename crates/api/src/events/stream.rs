@@ -8,7 +8,6 @@ use chrono::Utc;
 use civitas_store::ChangeEvent;
 use futures_util::stream::BoxStream;
 use poem::Request;
-use poem::http::header;
 use poem::web::sse::Event;
 use poem_openapi::param::{Header, Query};
 use poem_openapi::payload::{EventStream, Json};
@@ -16,7 +15,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use tokio::sync::{broadcast, mpsc};
 
 use crate::auth::schemes::SignedIn;
-use crate::auth::{Access, Capability, Principal, authenticate, unauthorized};
+use crate::auth::{Access, Capability, Principal, optional_principal, unauthorized};
 use crate::error::{ApiError, ErrorCode};
 use crate::events::message::{EventFilter, EventMessage, is_event_pattern};
 use crate::events::visibility::Visibility;
@@ -224,15 +223,8 @@ impl EventsApi {
                 )),
             };
         }
-        let bearer = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.strip_prefix("Bearer ").ok_or_else(unauthorized))
-            .transpose()?;
-        match bearer {
-            Some(bearer) => {
-                let principal: Principal = authenticate(&self.state, bearer.trim()).await?;
+        match optional_principal(&self.state, request).await? {
+            Some(principal) => {
                 self.may_read(&principal)?;
                 Ok(Visibility::of(&self.state, &principal))
             }
