@@ -349,8 +349,10 @@ async fn open_app_on(
     plugins.set_reader(StoreReader::shared(store.clone()));
     let graphql =
         civitas_api::build_graphql_schemas(store.registry(), config.api.default_page_size)?;
+    let graphql_documents = civitas_api::load_graphql_documents(&config.graphql)?;
     Ok(Arc::new(AppState {
         graphql,
+        graphql_documents,
         store,
         plugins,
         settings: api_settings(config),

@@ -612,3 +612,119 @@ async fn caches_anonymous_gets_until_a_write() {
     );
     assert_eq!(after.as_u64(), before.as_u64().map(|n| n + 1));
 }
+
+/// A server whose GraphQL knows the trusted documents of `manifest`, and runs only them
+/// (for callers other than admins) when `only`.
+async fn with_documents(manifest: &Value, only: bool) -> Server {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("persisted-documents.json");
+    std::fs::write(&path, manifest.to_string()).expect("manifest written");
+    let options = Options {
+        env: vec![
+            (
+                "CIVITAS_GRAPHQL__DOCUMENTS".into(),
+                path.display().to_string(),
+            ),
+            ("CIVITAS_GRAPHQL__DOCUMENTS_ONLY".into(), only.to_string()),
+        ],
+        ..Options::default()
+    };
+    Server::start_with(options, dir).await
+}
+
+/// The id GraphQL Codegen gives a document: its text's SHA-256.
+fn document_id(text: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[tokio::test]
+async fn runs_only_trusted_documents_when_told_to() {
+    let titles = "query Titles { post_list(first: 3) { nodes { title } } }";
+    let id = document_id(titles);
+    let server = with_documents(&json!({ format!("sha256:{id}"): titles }), true).await;
+    let (_, by_text, _) = post_as(&server, Some(TOKEN), titles).await;
+    assert!(by_text["data"]["post_list"]["nodes"][0]["title"].is_string());
+
+    let url = format!("/api/v1/graphql?documentId=sha256:{id}");
+    let (status, by_id) = json(server.get(&url).send().await).await;
+    assert_eq!(status, 200, "{by_id}");
+    assert_eq!(by_id["data"], by_text["data"]);
+    let again = server.get(&url).send().await.expect("GET again");
+    assert_eq!(
+        (
+            again.headers().get("x-cache").and_then(|v| v.to_str().ok()),
+            queries(&again)
+        ),
+        (Some("hit"), 0),
+        "a document's GET is cached like any other"
+    );
+    let apollo = json!({"extensions": {"persistedQuery": {"version": 1, "sha256Hash": id}}});
+    let (status, by_hash) = json(
+        server
+            .client
+            .post(server.url("/api/v1/graphql"))
+            .json(&apollo)
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, &by_hash["data"]),
+        (200, &by_text["data"]),
+        "{by_hash}"
+    );
+
+    let unknown = server
+        .get(&format!(
+            "/api/v1/graphql?documentId={}",
+            document_id("{ __typename }")
+        ))
+        .send()
+        .await
+        .expect("unknown id");
+    assert_eq!(queries(&unknown), 0);
+    let (status, body) = json(Ok(unknown)).await;
+    assert_eq!((status, code(&body)), (422, "unknown_document"), "{body}");
+    let (status, body, count) = post(&server, titles).await;
+    assert_eq!(
+        (status, code(&body), count),
+        (422, "document_required", 0),
+        "{body}"
+    );
+    let reader = server.create_token(&["read"]).await;
+    let (status, body, _) = post_as(&server, Some(&reader), titles).await;
+    assert_eq!((status, code(&body)), (422, "document_required"), "{body}");
+}
+
+#[tokio::test]
+async fn runs_query_text_beside_trusted_documents_by_default() {
+    let titles = "{ post_list(first: 2) { nodes { title } } }";
+    let server = with_documents(&json!({"titles": titles}), false).await;
+    let by_text = data(&server, titles).await;
+    let (status, by_id) = json(server.get("/api/v1/graphql?documentId=titles").send().await).await;
+    assert_eq!((status, &by_id["data"]), (200, &by_text), "{by_id}");
+}
+
+#[test]
+fn a_manifest_that_cannot_be_read_stops_the_start() {
+    let dir = TempDir::new().expect("temp dir");
+    let manifest = dir.path().join("persisted-documents.json");
+    std::fs::write(&manifest, "{ not json").expect("written");
+    let manifest = manifest.display().to_string();
+    for env in [
+        vec![("CIVITAS_GRAPHQL__DOCUMENTS", manifest.as_str())],
+        vec![("CIVITAS_GRAPHQL__DOCUMENTS_ONLY", "true")],
+    ] {
+        let mut env = env;
+        env.extend([
+            ("CIVITAS_STORAGE__URL", "mem://"),
+            ("CIVITAS_SERVER__BIND", "127.0.0.1:0"),
+        ]);
+        let output = crate::support::run(dir.path(), &["serve"], &env);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{env:?} started");
+        assert!(stderr.contains("graphql.documents"), "{stderr}");
+    }
+}

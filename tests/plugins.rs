@@ -232,6 +232,20 @@ async fn lists_plugins_for_admins() {
     )
     .await;
     assert_eq!(status, 200, "{reloaded}");
+    let (status, graphql) = json(
+        server
+            .client
+            .post(server.url("/api/v1/graphql"))
+            .json(&json!({"query": "{ study_list { totalCount } }"}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, graphql["data"]["study_list"]["totalCount"].is_u64()),
+        (200, true),
+        "GraphQL reads the plugin's type through the schema rebuilt on reload: {graphql}"
+    );
     expect_error(
         server
             .admin(Method::POST, "/plugins/nope/reload")

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use civitas_graphql::{
-    ContentSource, Introspection, LimitError, Reading, Schemas, SourceError, check_document,
+    ContentSource, CurrentSchema, Introspection, LimitError, Reading, SourceError,
+    TrustedDocuments, check_document,
 };
 use poem::Request;
 use poem::http::{StatusCode, header};
@@ -39,14 +40,49 @@ pub struct GraphqlApi {
 pub fn build_schemas(
     registry: &civitas_core::TypeRegistry,
     default_page_size: u64,
-) -> Result<Schemas, civitas_graphql::BuildError> {
-    let schemas = civitas_graphql::build(registry, default_page_size)?;
+) -> Result<CurrentSchema, civitas_graphql::BuildError> {
+    let current = CurrentSchema::build(registry, default_page_size)?;
+    log_built(&current.load());
+    Ok(current)
+}
+
+/// Builds the schema again from the server's content types and puts it in use; requests
+/// already running finish on the old one. A failed build keeps the old schema.
+pub fn rebuild_schemas(state: &AppState) {
+    match state.graphql.rebuild(state.registry()) {
+        Ok(schemas) => log_built(&schemas),
+        Err(error) => tracing::error!(%error, "GraphQL schema not rebuilt; the old one stays"),
+    }
+}
+
+fn log_built(schemas: &civitas_graphql::Schemas) {
     tracing::info!(
         types = schemas.types,
         took_ms = format!("{:.1}", schemas.took.as_secs_f64() * 1000.0),
         "GraphQL schema built"
     );
-    Ok(schemas)
+}
+
+/// Reads the trusted documents' manifest that `graphql.documents` names, if any.
+pub fn load_documents(settings: &civitas_graphql::Settings) -> Result<TrustedDocuments, String> {
+    if settings.documents.is_empty() {
+        if settings.documents_only {
+            return Err(
+                "graphql.documents_only is set but graphql.documents names no manifest".into(),
+            );
+        }
+        return Ok(TrustedDocuments::default());
+    }
+    let documents = TrustedDocuments::load(
+        std::path::Path::new(&settings.documents),
+        settings.documents_only,
+    )?;
+    tracing::info!(
+        count = documents.count(),
+        only = settings.documents_only,
+        "GraphQL trusted documents loaded"
+    );
+    Ok(documents)
 }
 
 /// A GraphQL answer: JSON with a status, private when made for a credential.
@@ -76,10 +112,12 @@ impl GraphqlApi {
     /// Run a GraphQL query (GET)
     ///
     /// For caching: anonymous GETs are answered from the response cache like the REST
-    /// lists. Errors carry a stable `extensions.code`: the REST codes, and
-    /// `invalid_query`, `query_too_long`, `query_too_deep`, `too_many_aliases`,
-    /// `query_too_costly`, `introspection_disabled`, `batch_not_allowed` and
-    /// `query_timeout` for queries refused before (or stopped while) running.
+    /// lists; `documentId` names a trusted document and keeps the URL short. Errors carry
+    /// a stable `extensions.code`: the REST codes, and `invalid_query`, `query_too_long`,
+    /// `query_too_deep`, `too_many_aliases`, `query_too_costly`,
+    /// `introspection_disabled`, `batch_not_allowed`, `unknown_document`,
+    /// `document_required` and `query_timeout` for queries refused before (or stopped
+    /// while) running.
     #[oai(path = "/graphql", method = "get", operation_id = "graphqlGet")]
     async fn get(
         &self,
@@ -91,31 +129,48 @@ impl GraphqlApi {
         /// Which operation of the document to run.
         #[oai(name = "operationName")]
         operation_name: Query<Option<String>>,
+        /// The id of a trusted document to run instead of `query` (`graphql.documents`).
+        #[oai(name = "documentId")]
+        document_id: Query<Option<String>>,
+        /// Extensions, as a JSON object: `{"persistedQuery": {"sha256Hash": …}}` names a
+        /// trusted document as Apollo and urql clients do.
+        extensions: Query<Option<String>>,
     ) -> Answer {
-        if let Err(error) =
-            crate::params::allow_only(request, &["query", "variables", "operationName"])
-        {
+        if let Err(error) = crate::params::allow_only(
+            request,
+            &[
+                "query",
+                "variables",
+                "operationName",
+                "documentId",
+                "extensions",
+            ],
+        ) {
             return api_refusal(error);
         }
-        let variables = match variables.0.as_deref().map(serde_json::from_str::<Value>) {
-            None => json!({}),
-            Some(Ok(variables)) => variables,
-            Some(Err(_)) => {
-                return refusal(
-                    REFUSED,
-                    "invalid_parameter",
-                    "`variables` must be a JSON object",
-                );
-            }
+        let (variables, extensions) = match (
+            json_object_parameter("variables", variables.0.as_deref()),
+            json_object_parameter("extensions", extensions.0.as_deref()),
+        ) {
+            (Ok(variables), Ok(extensions)) => (variables, extensions),
+            (Err(refused), _) | (_, Err(refused)) => return refused,
         };
-        let body = json!({"query": query.0.unwrap_or_default(), "variables": variables, "operationName": operation_name.0});
+        let body = json!({
+            "query": query.0.unwrap_or_default(),
+            "variables": variables,
+            "operationName": operation_name.0,
+            "documentId": document_id.0,
+            "extensions": extensions,
+        });
         answer(&self.state, request, body).await
     }
 
     /// Run a GraphQL query (POST)
     ///
-    /// A JSON body `{"query", "variables", "operationName"}`; one query per request
-    /// (arrays of queries are refused). Never cached.
+    /// A JSON body `{"query", "variables", "operationName"}`, where `documentId` (or
+    /// Apollo's `extensions.persistedQuery.sha256Hash`) may name a trusted document
+    /// instead of `query`; one query per request (arrays of queries are refused). Never
+    /// cached.
     #[oai(path = "/graphql", method = "post", operation_id = "graphqlPost")]
     async fn post(&self, request: &Request, body: Json<Value>) -> Answer {
         if body.0.is_array() {
@@ -136,22 +191,45 @@ impl GraphqlApi {
     )]
     async fn schema(&self, request: &Request) -> Result<PlainText<String>, ApiError> {
         crate::params::allow_only(request, &[])?;
-        Ok(PlainText(self.state.graphql.closed.sdl()))
+        Ok(PlainText(self.state.graphql.load().closed.sdl()))
     }
 }
 
-fn may_introspect(state: &AppState, principal: Option<&Principal>) -> bool {
+/// A query parameter that holds a JSON object (`{}` when absent).
+fn json_object_parameter(name: &str, given: Option<&str>) -> Result<Value, Answer> {
+    match given.map(serde_json::from_str::<Value>) {
+        None => Ok(json!({})),
+        Some(Ok(object @ Value::Object(_))) => Ok(object),
+        Some(_) => Err(refusal(
+            REFUSED,
+            "invalid_parameter",
+            &format!("`{name}` must be a JSON object"),
+        )),
+    }
+}
+
+fn is_admin(principal: Option<&Principal>) -> bool {
+    principal.is_some_and(|p| p.access(Capability::Admin, None) != Access::Denied)
+}
+
+fn may_introspect(state: &AppState, admin: bool) -> bool {
     match state.settings.graphql.introspection {
         Introspection::Everyone => true,
-        Introspection::Admins => {
-            principal.is_some_and(|p| p.access(Capability::Admin, None) != Access::Denied)
-        }
+        Introspection::Admins => admin,
         Introspection::Off => false,
     }
 }
 
-async fn answer(state: &SharedState, request: &Request, body: Value) -> Answer {
+async fn answer(state: &SharedState, request: &Request, mut body: Value) -> Answer {
     let settings = &state.settings.graphql;
+    let principal = match optional_principal(state, request).await {
+        Ok(principal) => principal,
+        Err(error) => return api_refusal(error),
+    };
+    let admin = is_admin(principal.as_ref());
+    if let Err(error) = state.graphql_documents.resolve(&mut body, admin) {
+        return limit_refusal(error);
+    }
     let mut query: civitas_graphql::Request = match serde_json::from_value(body) {
         Ok(query) => query,
         Err(error) => {
@@ -166,11 +244,7 @@ async fn answer(state: &SharedState, request: &Request, body: Value) -> Answer {
         );
         return refusal(REFUSED, "query_too_long", &message);
     }
-    let principal = match optional_principal(state, request).await {
-        Ok(principal) => principal,
-        Err(error) => return api_refusal(error),
-    };
-    let introspect = may_introspect(state, principal.as_ref());
+    let introspect = may_introspect(state, admin);
     let private = principal.is_some();
     let reader: Arc<dyn ContentSource> = Arc::new(Reader {
         state: state.clone(),
@@ -180,24 +254,19 @@ async fn answer(state: &SharedState, request: &Request, body: Value) -> Answer {
     if !introspect {
         query = query.disable_introspection();
     }
+    let schemas = state.graphql.load();
     let variables = query.variables.clone();
     let checked = match query.parsed_query() {
-        Ok(document) => check_document(
-            document,
-            &variables,
-            &state.graphql.model,
-            settings,
-            introspect,
-        ),
+        Ok(document) => check_document(document, &variables, &schemas.model, settings, introspect),
         Err(error) => return refusal(REFUSED, "invalid_query", &error.message),
     };
     if let Err(error) = checked {
         return limit_refusal(error);
     }
     let schema = if introspect {
-        &state.graphql.open
+        &schemas.open
     } else {
-        &state.graphql.closed
+        &schemas.closed
     };
     let limit = Duration::from_millis(settings.timeout_ms);
     let Ok(response) = tokio::time::timeout(limit, schema.execute(query)).await else {

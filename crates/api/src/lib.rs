@@ -52,6 +52,7 @@ pub use civitas_graphql::Settings as GraphqlSettings;
 pub use content::{body_object, create as create_entry};
 pub use cors::CorsPolicy;
 pub use graphql::build_schemas as build_graphql_schemas;
+pub use graphql::load_documents as load_graphql_documents;
 pub use locales::Locales;
 pub use reader::StoreReader;
 pub use server::{ServeError, serve};

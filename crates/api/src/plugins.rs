@@ -52,6 +52,9 @@ impl PluginAdminApi {
                 for type_id in &info.types {
                     self.state.store.changed(type_id);
                 }
+                // The host refuses a reload that changes types today; rebuilding (a few
+                // ms) anyway keeps GraphQL from lagging behind the registry once it may.
+                crate::graphql::rebuild_schemas(&self.state);
                 let event = AuditEvent::new("plugin.reload", Some(&id));
                 self.state
                     .store

@@ -46,7 +46,9 @@ pub struct AppState {
     pub events: crate::events::EventHub,
     pub webhooks: crate::webhooks::Webhooks,
     /// The GraphQL schema, built from the content types at start.
-    pub graphql: civitas_graphql::Schemas,
+    pub graphql: civitas_graphql::CurrentSchema,
+    /// The GraphQL queries registered ahead of time (`graphql.documents`).
+    pub graphql_documents: civitas_graphql::TrustedDocuments,
 }
 
 pub type SharedState = Arc<AppState>;

@@ -50,6 +50,9 @@ pub enum RegistryError {
 #[derive(Debug, Clone, Default)]
 pub struct TypeRegistry {
     types: BTreeMap<String, Arc<ContentType>>,
+    /// Where each type was defined (a file of `schema/types/`, a plugin), for messages
+    /// that must say which two definitions clash.
+    sources: BTreeMap<String, String>,
 }
 
 impl TypeRegistry {
@@ -61,7 +64,6 @@ impl TypeRegistry {
     /// Loads `(file name, TOML text)` pairs and checks them together.
     pub fn from_sources(sources: &[(&str, &str)]) -> Result<TypeRegistry, RegistryError> {
         let mut registry = TypeRegistry::default();
-        let mut files = BTreeMap::new();
         for (file, text) in sources {
             let definition =
                 TypeDefinition::from_toml(text).map_err(|source| RegistryError::Parse {
@@ -81,7 +83,9 @@ impl TypeRegistry {
                     id: content_type.id,
                 });
             }
-            files.insert(content_type.id.clone(), file.to_string());
+            registry
+                .sources
+                .insert(content_type.id.clone(), file.to_string());
             registry
                 .types
                 .insert(content_type.id.clone(), Arc::new(content_type));
@@ -89,7 +93,7 @@ impl TypeRegistry {
         registry
             .check_references()
             .map_err(|(id, source)| RegistryError::Definition {
-                file: files.get(&id).cloned().unwrap_or_default(),
+                file: registry.sources.get(&id).cloned().unwrap_or_default(),
                 source,
             })?;
         Ok(registry)
@@ -139,7 +143,13 @@ impl TypeRegistry {
                 source: error,
             });
         }
+        self.sources.insert(id, source.to_owned());
         Ok(())
+    }
+
+    /// Where the type `id` was defined: its file of `schema/types/`, or its plugin.
+    pub fn source_of(&self, id: &str) -> Option<&str> {
+        self.sources.get(id).map(String::as_str)
     }
 
     pub fn get(&self, id: &str) -> Option<&Arc<ContentType>> {

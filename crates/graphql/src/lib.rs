@@ -6,6 +6,8 @@
 //! limits and error codes, and a list costs one database query per reference level.
 
 mod arguments;
+mod current;
+mod documents;
 mod filters;
 mod limits;
 mod model;
@@ -19,6 +21,8 @@ mod source;
 mod tests;
 
 pub use async_graphql::Request;
+pub use current::CurrentSchema;
+pub use documents::TrustedDocuments;
 pub use limits::{LimitError, check_document};
 pub use model::Model;
 pub use schema::{BuildError, Schemas, build};

@@ -63,8 +63,8 @@ fn build_one(
     model: &Arc<Model>,
     suggestions: bool,
 ) -> Result<Schema, BuildError> {
-    let mut claims = Claims::default();
-    let mut root_names = Claims::default();
+    let mut claims = Claims::new(registry);
+    let mut root_names = Claims::new(registry);
     for name in [
         QUERY,
         crate::objects::PAGE_INFO,

@@ -18,6 +18,10 @@ pub struct Settings {
     /// Longest a query may run, in milliseconds.
     pub timeout_ms: u64,
     pub introspection: Introspection,
+    /// The trusted documents' manifest (see [`crate::TrustedDocuments`]); empty for none.
+    pub documents: String,
+    /// Whether only the trusted documents run, for callers other than admins.
+    pub documents_only: bool,
 }
 
 /// Who may read the schema through `__schema` and `__type`, and be told field names

@@ -1,11 +1,12 @@
-//! The schema built from the built-in types, and clashing names refused with both sources.
+//! The schema built from the built-in types, and clashing names refused with both sources;
+//! `with_type` gives other tests a registry with one more type.
 
 use civitas_core::TypeRegistry;
 use civitas_core::definition::TypeDefinition;
 
 use crate::schema::{BuildError, build};
 
-fn with_type(id: &str) -> TypeRegistry {
+pub fn with_type(id: &str) -> TypeRegistry {
     let mut registry = TypeRegistry::builtin().expect("built-in types");
     let text = format!(
         "id = \"{id}\"\nlabel = \"X\"\nplural_label = \"Xs\"\ntitle_field = \"title\"\nslug_from = \"title\"\n\n[[fields]]\nname = \"title\"\nlabel = \"Title\"\nkind = \"text\"\nrequired = true\n"
@@ -44,17 +45,17 @@ fn a_clashing_type_name_fails_naming_both_sources() {
         (
             "page_info",
             "the built-in schema",
-            "content type `page_info`",
+            "content type `page_info` (plugin `clash`)",
         ),
         (
             "post_connection",
-            "content type `post`",
-            "content type `post_connection`",
+            "content type `post` (schema/types/post.toml)",
+            "content type `post_connection` (plugin `clash`)",
         ),
         (
             "post_list",
-            "content type `post`",
-            "content type `post_list`",
+            "content type `post` (schema/types/post.toml)",
+            "content type `post_list` (plugin `clash`)",
         ),
     ] {
         match build(&with_type(id), 20) {

@@ -126,6 +126,7 @@ async fn reload_like_a_peer(state: &SharedState, event: &ChangeEvent) {
     };
     match state.plugins.reload(plugin).await {
         Ok(info) => {
+            crate::graphql::rebuild_schemas(state);
             tracing::info!(plugin = %info.id, version = %info.version, from = %event.node, "plugin reloaded after another node's reload");
         }
         Err(error) => {
