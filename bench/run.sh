@@ -5,6 +5,7 @@
 #   bench/run.sh 50000           # other sizes
 #   CACHE=off bench/run.sh       # every request goes to the database
 #   MODE=mixed bench/run.sh      # 100 list pages read while a writer saves once a second
+#   MODE=graphql bench/run.sh    # the same reads through REST and GraphQL (GET)
 #   DURATION=30 bench/run.sh     # seconds per scenario (default 10)
 #   PROFILE=dev bench/run.sh     # the debug build (default: release)
 #   BIN=path/to/civitas bench/run.sh   # an already built binary
@@ -138,6 +139,27 @@ LUA
       kill "$pid_writer" 2>/dev/null || true
     done
     rm -f "$script"
+  elif [ "$mode" = graphql ]; then
+    expert=$(curl -sg "$base/api/v1/content/expert?page%5Bsize%5D=1&fields=slug" | sed -E 's/.*"slug":"([^"]+)".*/\1/')
+    posts='{post_list(first:20,sort:[PUBLISHED_AT_DESC]){nodes{id title slug excerpt published_at tags authors{id name slug role}}}}'
+    one="{expert(slug:\"$expert\"){id name slug role bio{markdown html} years_of_experience expertise_areas country city}}"
+    graphql() { echo "$base/api/v1/graphql?query=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1")"; }
+    names=("20 posts with authors, REST" "20 posts with authors, GraphQL"
+           "one expert by slug, REST" "one expert by slug, GraphQL")
+    urls=("$api?sort=-published_at&page%5Bsize%5D=20&include=authors&fields=title,slug,excerpt,published_at,tags,authors"
+          "$(graphql "$posts")"
+          "$base/api/v1/content/expert/$expert"
+          "$(graphql "$one")")
+    echo "| read | req/s | p50 | p99 | p50, 1 connection | CPU per request |"
+    echo "|---|---|---|---|---|---|"
+    for i in "${!names[@]}"; do
+      url=${urls[$i]}
+      answer=$(curl -sg -w '\n%{http_code}' "$url")
+      if [ "${answer##*$'\n'}" != 200 ] || [[ "$answer" == *'"errors"'* ]]; then
+        echo "${names[$i]}: $url answered ${answer:0:300}" >&2; exit 1
+      fi
+      measure "${names[$i]}" "$url" "$server"
+    done
   else
     slug=$(curl -sg "$api?page%5Bsize%5D=1&fields=slug" | sed -E 's/.*"slug":"([^"]+)".*/\1/')
     id=$(curl -sg "$api?page%5Bsize%5D=1&fields=slug" | sed -E 's/.*"id":"([^"]+)".*/\1/')
