@@ -675,6 +675,19 @@ async fn runs_only_trusted_documents_when_told_to() {
         (200, &by_text["data"]),
         "{by_hash}"
     );
+    let extensions = url_encode(&apollo["extensions"].to_string());
+    let (status, by_hash) = json(
+        server
+            .get(&format!("/api/v1/graphql?extensions={extensions}"))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, &by_hash["data"]),
+        (200, &by_text["data"]),
+        "GET: {by_hash}"
+    );
 
     let unknown = server
         .get(&format!(

@@ -106,10 +106,12 @@ impl TrustedDocuments {
     }
 }
 
+/// The id `body` names; a `documentId` of null (as a GET without one is read) names none.
 fn document_id(body: &Value) -> Option<&str> {
-    body.get("documentId")
-        .or_else(|| body.pointer("/extensions/persistedQuery/sha256Hash"))
-        .and_then(Value::as_str)
+    body.get("documentId").and_then(Value::as_str).or_else(|| {
+        body.pointer("/extensions/persistedQuery/sha256Hash")
+            .and_then(Value::as_str)
+    })
 }
 
 #[cfg(test)]
@@ -144,6 +146,7 @@ mod tests {
                 json!({"documentId": "sha256:abc"}),
                 json!({"documentId": "abc"}),
                 json!({"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "abc"}}}),
+                json!({"documentId": null, "extensions": {"persistedQuery": {"sha256Hash": "abc"}}}),
             ] {
                 let mut body = named.clone();
                 manifest.resolve(&mut body, false).expect("known id");
