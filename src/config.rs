@@ -45,6 +45,7 @@ pub struct ServerConfig {
     pub hsts_max_age_secs: u64,
     pub client_ip_header: String,
     pub admin_ui: bool,
+    pub graphiql: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -445,6 +445,7 @@ fn api_settings(config: &Config) -> ApiSettings {
         },
         hsts_max_age_secs: config.server.hsts_max_age_secs,
         admin_ui: config.server.admin_ui,
+        graphiql: config.server.graphiql,
         scheduler_interval: Duration::from_millis(config.api.scheduler_interval_ms),
         plugin_request_budget: Duration::from_millis(config.plugins.request_budget_ms),
         graphql: config.graphql.clone(),

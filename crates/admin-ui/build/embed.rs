@@ -1,20 +1,18 @@
-//! Writes the Rust expression that embeds the built app: one `File` per output file,
-//! with its path under /admin/, bytes, content type and ETag.
+//! Writes the Rust expression that embeds one build: one `File` per output file, with its
+//! path under the build's mount (`/admin/`, `/graphiql/`), bytes, content type and ETag.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-/// Writes `files.rs`: a `&[File]` expression listing every file under `dist`.
-pub fn write(dist: &Path, files_rs: &Path) -> Result<(), String> {
+/// Writes `files_rs`: a `&[File]` expression listing every file under `dist`, which must
+/// hold the build's HTML `page`.
+pub fn write(dist: &Path, page: &str, files_rs: &Path) -> Result<(), String> {
     let mut files = Vec::new();
     collect(dist, dist, &mut files)?;
     files.sort();
-    if !files.iter().any(|(path, _)| path == "index.html") {
-        return Err(format!(
-            "the build left no index.html in {}",
-            dist.display()
-        ));
+    if !files.iter().any(|(path, _)| path == page) {
+        return Err(format!("the build left no {page} in {}", dist.display()));
     }
     let mut code = String::from("&[\n");
     for (path, absolute) in &files {

@@ -90,14 +90,14 @@ pub fn install(work: &Path) -> Result<(), String> {
     fs::write(&marker, lock).map_err(|e| format!("cannot write {}: {e}", marker.display()))
 }
 
-/// Type-checks and bundles the app into `dist`.
-pub fn build(work: &Path, dist: &Path) -> Result<(), String> {
+/// Runs `script` (a type-check, then `vite build`) with its output going to `dist`.
+pub fn build(work: &Path, script: &str, dist: &Path) -> Result<(), String> {
     let dist = dist
         .to_str()
         .ok_or_else(|| format!("the output path {} is not UTF-8", dist.display()))?;
     npm(
         work,
-        &["run", "build", "--", "--outDir", dist, "--emptyOutDir"],
+        &["run", script, "--", "--outDir", dist, "--emptyOutDir"],
     )
 }
 

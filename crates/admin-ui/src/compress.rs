@@ -1,4 +1,4 @@
-//! Serving the app's text files compressed: brotli or gzip, whichever the browser takes
+//! Serving a build's text files compressed: brotli or gzip, whichever the browser takes
 //! (brotli first), each file compressed once at the best ratio, on first request.
 
 use std::io::Write as _;
@@ -96,7 +96,7 @@ impl Compressed {
         }
     }
 
-    /// File `index` (of `files::all()`) in `encoding`, or `None` to send it as it is.
+    /// File `index` (of its build's files) in `encoding`, or `None` to send it as it is.
     pub async fn get(
         self: &Arc<Self>,
         index: usize,

@@ -153,7 +153,9 @@ impl GraphqlApi {
             json_object_parameter("extensions", extensions.0.as_deref()),
         ) {
             (Ok(variables), Ok(extensions)) => (variables, extensions),
-            (Err(refused), _) | (_, Err(refused)) => return refused,
+            (Err(message), _) | (_, Err(message)) => {
+                return refusal(REFUSED, "invalid_parameter", &message);
+            }
         };
         let body = json!({
             "query": query.0.unwrap_or_default(),
@@ -195,16 +197,12 @@ impl GraphqlApi {
     }
 }
 
-/// A query parameter that holds a JSON object (`{}` when absent).
-fn json_object_parameter(name: &str, given: Option<&str>) -> Result<Value, Answer> {
+/// A query parameter that holds a JSON object (`{}` when absent), or why it does not.
+fn json_object_parameter(name: &str, given: Option<&str>) -> Result<Value, String> {
     match given.map(serde_json::from_str::<Value>) {
         None => Ok(json!({})),
         Some(Ok(object @ Value::Object(_))) => Ok(object),
-        Some(_) => Err(refusal(
-            REFUSED,
-            "invalid_parameter",
-            &format!("`{name}` must be a JSON object"),
-        )),
+        Some(_) => Err(format!("`{name}` must be a JSON object")),
     }
 }
 

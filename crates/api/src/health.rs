@@ -96,6 +96,7 @@ fn needs_no_storage(path: &str) -> bool {
         || path == "/api/v1/openapi.json"
         || path.starts_with("/docs")
         || path.starts_with("/admin")
+        || path.starts_with("/graphiql")
 }
 
 /// While the database is known to be out of reach, answers 503 at once instead of

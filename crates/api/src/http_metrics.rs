@@ -14,6 +14,8 @@ const UNDOCUMENTED: [&str; 3] = ["/", "/docs", "/api/v1/openapi.json"];
 const ASSETS: &str = "/assets/{id}/{filename}";
 /// The editors' web app: its files and its client-side routes, one label for all.
 const ADMIN_UI: &str = "/admin/{path}";
+/// GraphiQL's page and files.
+const GRAPHIQL: &str = "/graphiql/{path}";
 
 fn route_of<'a>(routes: &'a Routes, path: &'a str) -> &'a str {
     if let Some(template) = routes.template(path) {
@@ -27,6 +29,9 @@ fn route_of<'a>(routes: &'a Routes, path: &'a str) -> &'a str {
     }
     if path == "/admin" || path.starts_with("/admin/") {
         return ADMIN_UI;
+    }
+    if path == "/graphiql" || path.starts_with("/graphiql/") {
+        return GRAPHIQL;
     }
     "unmatched"
 }

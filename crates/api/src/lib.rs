@@ -129,12 +129,12 @@ pub fn openapi_document(state: &SharedState) -> Result<String, serde_json::Error
 
 /// The editors' web app, when `server.admin_ui` is on. Its images may come from the
 /// origin of `media.base_url` (a CDN) besides this server.
-fn admin_ui(state: &SharedState) -> civitas_admin_ui::AdminUi {
+fn admin_ui(state: &SharedState) -> civitas_admin_ui::Site {
     let media_origin = url::Url::parse(&state.media.settings.base_url)
         .ok()
         .filter(|base| matches!(base.scheme(), "http" | "https"))
         .map(|base| base.origin().ascii_serialization());
-    civitas_admin_ui::AdminUi::new(state.settings.admin_ui, media_origin.as_deref())
+    civitas_admin_ui::admin_ui(state.settings.admin_ui, media_origin.as_deref())
 }
 
 /// Builds the whole HTTP application: routes, OpenAPI document, docs UI and middleware.
@@ -169,6 +169,10 @@ pub fn app(state: SharedState) -> Result<impl Endpoint, serde_json::Error> {
         )
         .at("/", get(make_sync(|_| Redirect::see_other("/docs"))))
         .nest_no_strip("/admin", admin_ui(&state))
+        .nest_no_strip(
+            "/graphiql",
+            civitas_admin_ui::graphiql(state.settings.graphiql),
+        )
         .at("/assets/:id/:filename", get(media::asset))
         .around(middleware::limit_body(max_body_bytes))
         .around(health::storage_gate)

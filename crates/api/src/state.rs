@@ -26,6 +26,8 @@ pub struct ApiSettings {
     pub hsts_max_age_secs: u64,
     /// Whether the editors' web app is served at /admin.
     pub admin_ui: bool,
+    /// Whether GraphiQL is served at /graphiql.
+    pub graphiql: bool,
     /// The site's locales.
     pub locales: Locales,
     /// How often the scheduler looks for due publish and unpublish times.

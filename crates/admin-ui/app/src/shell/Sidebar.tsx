@@ -1,5 +1,6 @@
 // The navigation: one link per content type the user may read (plugin types appear as
-// soon as `/api/v1/types` lists them), then the administration screens they may use.
+// soon as `/api/v1/types` lists them), then the administration screens they may use,
+// then GraphiQL: a page of its own (/graphiql, not part of the app), so a plain link.
 
 import { useApp } from "../app-state";
 import { adminScreens } from "../admin/screens";
@@ -41,6 +42,14 @@ export function Sidebar({ path }: { path: string }) {
           </ul>
         </>
       )}
+      <h2 class="nav-heading" id="nav-developers">
+        Developers
+      </h2>
+      <ul aria-labelledby="nav-developers">
+        <li>
+          <a href="/graphiql">GraphQL</a>
+        </li>
+      </ul>
     </nav>
   );
 }
