@@ -197,13 +197,18 @@ async fn bundles_are_compressed_as_the_browser_accepts_and_the_first_load_is_sma
     check_first_load(&server, "/admin/", "/admin", "the app's first load").await;
 }
 
-#[tokio::test]
-async fn the_app_can_be_turned_off() {
+/// A server with the page that `setting` switches turned off.
+async fn switched_off(setting: &str) -> Server {
     let options = Options {
-        env: vec![("CIVITAS_SERVER__ADMIN_UI".into(), "false".into())],
+        env: vec![(setting.into(), "false".into())],
         ..Options::default()
     };
-    let server = Server::start_with(options, TempDir::new().expect("dir")).await;
+    Server::start_with(options, TempDir::new().expect("dir")).await
+}
+
+#[tokio::test]
+async fn the_app_can_be_turned_off() {
+    let server = switched_off("CIVITAS_SERVER__ADMIN_UI").await;
     let (status, _, _) = fetch(&server, "/admin/", "identity").await;
     assert_eq!(status, 404);
 }
@@ -283,11 +288,7 @@ async fn graphiql_bundles_are_compressed_as_the_browser_accepts() {
 
 #[tokio::test]
 async fn graphiql_can_be_turned_off_apart_from_the_app() {
-    let options = Options {
-        env: vec![("CIVITAS_SERVER__GRAPHIQL".into(), "false".into())],
-        ..Options::default()
-    };
-    let server = Server::start_with(options, TempDir::new().expect("dir")).await;
+    let server = switched_off("CIVITAS_SERVER__GRAPHIQL").await;
     for path in ["/graphiql", "/graphiql/"] {
         let (status, _, _) = fetch(&server, path, "identity").await;
         assert_eq!(status, 404, "{path}");

@@ -661,33 +661,27 @@ async fn runs_only_trusted_documents_when_told_to() {
         "a document's GET is cached like any other"
     );
     let apollo = json!({"extensions": {"persistedQuery": {"version": 1, "sha256Hash": id}}});
-    let (status, by_hash) = json(
-        server
-            .client
-            .post(server.url("/api/v1/graphql"))
-            .json(&apollo)
-            .send()
-            .await,
-    )
-    .await;
-    assert_eq!(
-        (status, &by_hash["data"]),
-        (200, &by_text["data"]),
-        "{by_hash}"
-    );
     let extensions = url_encode(&apollo["extensions"].to_string());
-    let (status, by_hash) = json(
-        server
-            .get(&format!("/api/v1/graphql?extensions={extensions}"))
-            .send()
-            .await,
-    )
-    .await;
-    assert_eq!(
-        (status, &by_hash["data"]),
-        (200, &by_text["data"]),
-        "GET: {by_hash}"
-    );
+    for (how, request) in [
+        (
+            "POST",
+            server
+                .client
+                .post(server.url("/api/v1/graphql"))
+                .json(&apollo),
+        ),
+        (
+            "GET",
+            server.get(&format!("/api/v1/graphql?extensions={extensions}")),
+        ),
+    ] {
+        let (status, by_hash) = json(request.send().await).await;
+        assert_eq!(
+            (status, &by_hash["data"]),
+            (200, &by_text["data"]),
+            "{how}: {by_hash}"
+        );
+    }
 
     let unknown = server
         .get(&format!(
