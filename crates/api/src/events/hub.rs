@@ -126,8 +126,8 @@ async fn reload_like_a_peer(state: &SharedState, event: &ChangeEvent) {
     };
     match state.plugins.reload(plugin).await {
         Ok(info) => {
-            crate::graphql::rebuild_schemas(state);
             tracing::info!(plugin = %info.id, version = %info.version, from = %event.node, "plugin reloaded after another node's reload");
+            crate::graphql::rebuild_schemas(state);
         }
         Err(error) => {
             tracing::warn!(%plugin, %error, from = %event.node, "plugin reloaded on another node cannot be reloaded here");
