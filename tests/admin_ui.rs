@@ -93,18 +93,7 @@ async fn admin_serves_the_app_with_its_policy_and_cache_headers() {
         );
     }
     let etag = header(&headers, header::ETAG).to_owned();
-    let revalidated = server
-        .get("/admin/")
-        .header(header::IF_NONE_MATCH, &etag)
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(revalidated.status(), 304, "ETag {etag}");
-    // Browsers take the 304's headers over the stored ones: the policy must stay the app's.
-    assert_eq!(
-        header(revalidated.headers(), header::CONTENT_SECURITY_POLICY),
-        CSP
-    );
+    revalidates_keeping_its_policy(&server, "/admin/", &etag, CSP).await;
 }
 
 #[tokio::test]
@@ -191,6 +180,23 @@ async fn check_first_load(server: &Server, page: &str, mount: &str, what: &str) 
     assert!(brotli < gzip && gzip < identity, "{figures:?}");
 }
 
+/// A page asked for again with its ETag is a 304 that repeats the page's policy: browsers
+/// take a 304's headers over the stored ones, so the API's policy must not stand in.
+async fn revalidates_keeping_its_policy(server: &Server, path: &str, etag: &str, policy: &str) {
+    let revalidated = server
+        .get(path)
+        .header(header::IF_NONE_MATCH, etag)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(revalidated.status(), 304, "{path}: ETag {etag}");
+    assert_eq!(
+        header(revalidated.headers(), header::CONTENT_SECURITY_POLICY),
+        policy,
+        "{path}"
+    );
+}
+
 #[tokio::test]
 async fn bundles_are_compressed_as_the_browser_accepts_and_the_first_load_is_small() {
     let server = Server::start().await;
@@ -260,18 +266,7 @@ async fn graphiql_is_served_under_its_own_policy_and_cache_headers() {
         "/graphiql/ is the page too"
     );
 
-    let revalidated = server
-        .get("/graphiql")
-        .header(header::IF_NONE_MATCH, &etag)
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(revalidated.status(), 304, "ETag {etag}");
-    // The 304's headers replace the stored ones: the policy must stay GraphiQL's.
-    assert_eq!(
-        header(revalidated.headers(), header::CONTENT_SECURITY_POLICY),
-        GRAPHIQL_CSP
-    );
+    revalidates_keeping_its_policy(&server, "/graphiql", &etag, GRAPHIQL_CSP).await;
 
     // One page, no client-side routes: anything else under /graphiql is missing.
     for missing in ["/graphiql/docs", "/graphiql/assets/missing-0123abcd.js"] {
